@@ -1,0 +1,190 @@
+/**
+ * The auth-server HTTP contract (DESIGN §3) as JSON schemas with their static types.
+ * auth-server validates and serializes with these schemas and auth-client types its calls
+ * with them, so the two cannot drift. Pure data: safe to import in browsers.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+
+export const ErrorCodes = [
+  'validation_failed',
+  'invalid_credentials',
+  'email_not_verified',
+  'token_expired',
+  'invalid_token',
+  'refresh_token_reused',
+  'invalid_or_expired_token',
+  'weak_password',
+  'rate_limited',
+  'not_found',
+  'conflict',
+  'forbidden',
+  'unauthorized',
+  'payload_too_large',
+  'unsupported_media_type',
+  'auth_unavailable',
+  'internal_error',
+] as const;
+/** A stable machine-readable error code; servers may add codes, so any string is accepted. */
+export type ErrorCode = (typeof ErrorCodes)[number] | (string & {});
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    code: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', additionalProperties: true },
+);
+export type Problem = Static<typeof Problem>;
+
+const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+const Password = Type.String({ minLength: 1, maxLength: 1024 });
+const Name = Type.String({ minLength: 1, maxLength: 100 });
+const OpaqueToken = Type.String({ minLength: 1, maxLength: 512 });
+
+export const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')]);
+export type Role = Static<typeof Role>;
+
+export const User = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    name: Type.String(),
+    role: Role,
+    emailVerified: Type.Boolean(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'User' },
+);
+export type User = Static<typeof User>;
+
+export const UserResponse = Type.Object({ user: User });
+export type UserResponse = Static<typeof UserResponse>;
+
+/** A token pair as returned by login, verify and refresh. */
+export const Session = Type.Object(
+  {
+    accessToken: Type.String(),
+    tokenType: Type.Literal('Bearer'),
+    expiresIn: Type.Integer({ description: 'seconds until the access token expires' }),
+    expiresAt: Type.Integer({ description: 'Unix time in seconds' }),
+    refreshToken: Type.String(),
+    user: User,
+    deviceToken: Type.Optional(
+      Type.String({ description: 'send back on later logins so account throttling spares this device' }),
+    ),
+  },
+  { $id: 'Session' },
+);
+export type Session = Static<typeof Session>;
+
+export const RegisterBody = Type.Object({
+  name: Name,
+  email: Email,
+  password: Password,
+  passwordConfirm: Type.Optional(Password),
+});
+export type RegisterBody = Static<typeof RegisterBody>;
+
+export const StatusMessage = Type.Object({ status: Type.String(), message: Type.String() });
+export type StatusMessage = Static<typeof StatusMessage>;
+
+export const TokenBody = Type.Object({ token: OpaqueToken });
+export type TokenBody = Static<typeof TokenBody>;
+
+export const EmailBody = Type.Object({ email: Email });
+export type EmailBody = Static<typeof EmailBody>;
+
+export const LoginBody = Type.Object({
+  email: Email,
+  password: Password,
+  deviceToken: Type.Optional(OpaqueToken),
+});
+export type LoginBody = Static<typeof LoginBody>;
+
+export const RefreshBody = Type.Object({ refreshToken: OpaqueToken });
+export type RefreshBody = Static<typeof RefreshBody>;
+
+export const LogoutScope = Type.Union([
+  Type.Literal('local'),
+  Type.Literal('global'),
+  Type.Literal('others'),
+]);
+export type LogoutScope = Static<typeof LogoutScope>;
+
+export const LogoutBody = Type.Object({
+  refreshToken: Type.Optional(OpaqueToken),
+  scope: Type.Optional(LogoutScope),
+});
+export type LogoutBody = Static<typeof LogoutBody>;
+
+export const ResetPasswordBody = Type.Object({ token: OpaqueToken, password: Password });
+export type ResetPasswordBody = Static<typeof ResetPasswordBody>;
+
+export const IntrospectBody = Type.Object({ token: Type.String({ maxLength: 8192 }) });
+export type IntrospectBody = Static<typeof IntrospectBody>;
+
+export const IntrospectResponse = Type.Object({
+  active: Type.Boolean(),
+  sub: Type.Optional(Type.String()),
+  sid: Type.Optional(Type.String()),
+  exp: Type.Optional(Type.Integer()),
+  iat: Type.Optional(Type.Integer()),
+  email: Type.Optional(Type.String()),
+  role: Type.Optional(Role),
+});
+export type IntrospectResponse = Static<typeof IntrospectResponse>;
+
+export const UpdateUserBody = Type.Object({ name: Name });
+export type UpdateUserBody = Static<typeof UpdateUserBody>;
+
+export const ChangePasswordBody = Type.Object({ currentPassword: Password, newPassword: Password });
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
+
+export const SessionInfo = Type.Object({
+  id: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastUsedAt: Type.String({ format: 'date-time' }),
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  current: Type.Boolean(),
+});
+export type SessionInfo = Static<typeof SessionInfo>;
+
+export const SessionsResponse = Type.Object({ sessions: Type.Array(SessionInfo) });
+export type SessionsResponse = Static<typeof SessionsResponse>;
+
+export const HealthResponse = Type.Object({ status: Type.String(), db: Type.String() });
+export type HealthResponse = Static<typeof HealthResponse>;
+
+export const OutboxMessage = Type.Object({
+  id: Type.String(),
+  to: Type.String(),
+  subject: Type.String(),
+  text: Type.String(),
+  html: Type.String(),
+  links: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type OutboxMessage = Static<typeof OutboxMessage>;
+
+export const OutboxResponse = Type.Object({ messages: Type.Array(OutboxMessage) });
+export type OutboxResponse = Static<typeof OutboxResponse>;
+
+/** Claims of an access token (DESIGN §3). */
+export interface AccessTokenClaims {
+  iss: string;
+  aud: string | string[];
+  sub: string;
+  sid: string;
+  email: string;
+  role: Role;
+  iat: number;
+  exp: number;
+  nbf?: number;
+  [claim: string]: unknown;
+}
