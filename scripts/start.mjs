@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Root `npm start`: builds what is missing or stale, then runs auth-server and emotion-api
+// together with prefixed logs and one shared ./data folder. Ctrl-C stops both.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import concurrently from 'concurrently';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const packages = ['auth-client', 'auth-server', 'emotion-api', 'web'];
+
+function newestMtime(dir) {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const mtime = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
+    if (mtime > newest) newest = mtime;
+  }
+  return newest;
+}
+
+function isStale(pkg) {
+  const dir = join(root, 'packages', pkg);
+  const built = newestMtime(join(dir, 'dist'));
+  return built === 0 || newestMtime(join(dir, 'src')) > built;
+}
+
+const stale = packages.filter(isStale);
+if (stale.length > 0) {
+  console.log(`Building ${stale.join(', ')} ...`);
+  for (const pkg of packages) {
+    const result = spawnSync('npm', ['run', 'build', '--workspace', `packages/${pkg}`], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
+}
+
+const dataDir = process.env.DATA_DIR ?? join(root, 'data');
+const authPort = process.env.AUTH_PORT ?? '8000';
+const apiPort = process.env.PORT ?? '5000';
+const shared = { DATA_DIR: dataDir };
+
+console.log(`
+  Emotion detection is starting (data in ${dataDir}):
+    web app        http://localhost:${apiPort}/
+    emotion-api    http://localhost:${apiPort}/docs   (health: /health)
+    auth-server    http://localhost:${authPort}/docs  (health: /api/health)
+    dev mailbox    http://localhost:${authPort}/api/dev/outbox   (verification and reset mails land here)
+`);
+
+const { result } = concurrently(
+  [
+    {
+      name: 'auth',
+      prefixColor: 'cyan',
+      cwd: join(root, 'packages/auth-server'),
+      command: 'node dist/main.js',
+      env: { ...shared, PORT: authPort, TRUST_PROXY: process.env.TRUST_PROXY ?? '127.0.0.1' },
+    },
+    {
+      name: 'api',
+      prefixColor: 'magenta',
+      cwd: join(root, 'packages/emotion-api'),
+      command: 'node dist/main.js',
+      env: { ...shared, PORT: apiPort, AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${authPort}` },
+    },
+  ],
+  { prefix: 'name', killOthersOn: ['failure'], killSignal: 'SIGTERM' },
+);
+result.then(
+  () => process.exit(0),
+  () => process.exit(1),
+);
