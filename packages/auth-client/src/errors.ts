@@ -1,0 +1,106 @@
+/**
+ * The one error type of the SDK. Browser-safe (no Node imports): both the HTTP client and the
+ * server-side verifier throw it, so an app handles every auth failure the same way.
+ */
+import type { ErrorCode, Problem } from './contract.js';
+
+/** One failed field of a `validation_failed` problem. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** Fields accepted by the {@link AuthError} constructor. */
+export interface AuthErrorInit {
+  status: number;
+  code: ErrorCode;
+  title: string;
+  detail?: string;
+  type?: string;
+  errors?: FieldError[];
+  retryAfterSec?: number;
+  cause?: unknown;
+}
+
+/**
+ * Thrown for every failed auth call: a non-2xx answer of auth-server (carrying its
+ * problem+json fields), a network failure or timeout (`status: 503`, `code: 'auth_unavailable'`),
+ * or a rejected access token in the verifier (`status: 401`, `code: 'token_expired' | 'invalid_token'`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await auth.login({ email, password });
+ * } catch (err) {
+ *   if (err instanceof AuthError && err.code === 'email_not_verified') showResendButton();
+ *   else throw err;
+ * }
+ * ```
+ */
+export class AuthError extends Error {
+  /** HTTP status the error maps to (401, 403, 503 ...). */
+  readonly status: number;
+  /** Stable machine-readable code, e.g. `invalid_credentials`. */
+  readonly code: ErrorCode;
+  /** Short human-readable summary. */
+  readonly title: string;
+  /** Longer human-readable explanation, when the server gave one. */
+  readonly detail?: string;
+  /** Problem type URI, `about:blank` unless the server sent one. */
+  readonly type: string;
+  /** Field errors of a `validation_failed` problem. */
+  readonly errors?: FieldError[];
+  /** Seconds to wait before retrying, from a `Retry-After` header (429, 503). */
+  readonly retryAfterSec?: number;
+
+  constructor(init: AuthErrorInit) {
+    super(init.detail ? `${init.title}: ${init.detail}` : init.title, { cause: init.cause });
+    this.name = 'AuthError';
+    this.status = init.status;
+    this.code = init.code;
+    this.title = init.title;
+    this.type = init.type ?? 'about:blank';
+    if (init.detail !== undefined) this.detail = init.detail;
+    if (init.errors !== undefined) this.errors = init.errors;
+    if (init.retryAfterSec !== undefined) this.retryAfterSec = init.retryAfterSec;
+  }
+
+  /**
+   * The error as an RFC 9457 problem+json body, the shape auth-server answers with.
+   *
+   * @example
+   * ```ts
+   * reply.code(err.status).type('application/problem+json').send(err.toProblem());
+   * ```
+   */
+  toProblem(): Problem {
+    const problem: Problem = { type: this.type, title: this.title, status: this.status, code: this.code };
+    if (this.detail !== undefined) problem.detail = this.detail;
+    if (this.errors !== undefined) problem.errors = this.errors;
+    return problem;
+  }
+
+  /** Serializes as the problem body, so `JSON.stringify(err)` is useful in logs and responses. */
+  toJSON(): Problem {
+    return this.toProblem();
+  }
+}
+
+/**
+ * Whether a value is an {@link AuthError}, also across duplicated copies of the package
+ * (where `instanceof` would fail).
+ *
+ * @example
+ * ```ts
+ * if (isAuthError(err) && err.status === 503) return showOfflineBanner();
+ * ```
+ */
+export function isAuthError(value: unknown): value is AuthError {
+  return (
+    value instanceof AuthError ||
+    (value instanceof Error &&
+      value.name === 'AuthError' &&
+      typeof (value as { status?: unknown }).status === 'number' &&
+      typeof (value as { code?: unknown }).code === 'string')
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * Framework-independent core of `requireAuth`: find the access token of a request, verify it,
+ * check the role, and render failures as problem+json.
+ */
+import type { AccessTokenClaims, Problem, Role } from '../contract.js';
+import { AuthError, isAuthError } from '../errors.js';
+import type { TokenVerifier } from './verifier.js';
+
+/** What `requireAuth` puts on `request.user`. */
+export interface AuthUser {
+  /** The user id (`sub`). */
+  id: string;
+  email: string;
+  role: Role;
+  /** The session id (`sid`), the `id` of the session in `listSessions`. */
+  sessionId: string;
+  /** Every claim of the verified access token. */
+  claims: AccessTokenClaims;
+}
+
+/** Options shared by every `requireAuth` flavour. */
+export interface RequireAuthOptions {
+  /** Roles allowed through; others get 403 `forbidden`. Default: any authenticated user. */
+  roles?: readonly Role[];
+  /**
+   * Cookie name(s) holding the access token, tried in order after the `Authorization: Bearer`
+   * header. Default `['access_token', '__Host-access_token']`.
+   */
+  cookieName?: string | readonly string[];
+}
+
+const DEFAULT_COOKIES: readonly string[] = ['access_token', '__Host-access_token'];
+
+/** Normalizes {@link RequireAuthOptions.cookieName} to a list. */
+export function cookieNames(option: RequireAuthOptions['cookieName']): readonly string[] {
+  if (option === undefined) return DEFAULT_COOKIES;
+  return typeof option === 'string' ? [option] : option;
+}
+
+/**
+ * Reads one cookie from a raw `Cookie` header without a cookie library.
+ *
+ * @example
+ * ```ts
+ * readCookie('theme=dark; access_token=eyJ...', 'access_token'); // 'eyJ...'
+ * ```
+ */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  let start = 0;
+  while (start < header.length) {
+    let end = header.indexOf(';', start);
+    if (end < 0) end = header.length;
+    const eq = header.indexOf('=', start);
+    if (eq > start && eq < end && header.slice(start, eq).trim() === name) {
+      let value = header.slice(eq + 1, end).trim();
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      if (value.includes('%')) {
+        try {
+          value = decodeURIComponent(value);
+        } catch {
+          // keep the raw value; verification will reject it if it is not a token
+        }
+      }
+      return value;
+    }
+    start = end + 1;
+  }
+  return undefined;
+}
+
+/**
+ * Picks the access token of a request: `Authorization: Bearer <token>` first, then the first
+ * present cookie among `names` (from parsed `cookies` when a cookie plugin ran, else the raw header).
+ */
+export function extractToken(
+  authorization: string | undefined,
+  cookies: Record<string, string | undefined> | undefined,
+  cookieHeader: string | undefined,
+  names: readonly string[],
+): string | undefined {
+  if (authorization && authorization.length > 7 && authorization.slice(0, 7).toLowerCase() === 'bearer ') {
+    const token = authorization.slice(7).trim();
+    if (token) return token;
+  }
+  for (const name of names) {
+    const value = cookies?.[name] ?? readCookie(cookieHeader, name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Verifies a request's token and role: returns the user, or throws an {@link AuthError}
+ * (401 `invalid_token` when no token is present, 401 `token_expired`/`invalid_token` from the
+ * verifier, 403 `forbidden` for a role not in `roles`).
+ */
+export function authenticate(
+  verifier: TokenVerifier,
+  token: string | undefined,
+  roles: readonly Role[] | undefined,
+): AuthUser {
+  if (!token) {
+    throw new AuthError({
+      status: 401,
+      code: 'invalid_token',
+      title: 'Authentication required',
+      detail: 'no access token in the Authorization header or the access_token cookie',
+    });
+  }
+  const claims = verifier.verifySync(token);
+  if (roles && roles.length > 0 && !roles.includes(claims.role)) {
+    throw new AuthError({
+      status: 403,
+      code: 'forbidden',
+      title: 'Forbidden',
+      detail: 'your role does not allow this action',
+    });
+  }
+  return { id: claims.sub, email: claims.email, role: claims.role, sessionId: claims.sid, claims };
+}
+
+/** An {@link AuthError} rendered for an HTTP response by {@link authProblem}. */
+export interface AuthProblemResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Problem;
+}
+
+/**
+ * Renders an error as the problem+json response requireAuth sends: status, headers
+ * (`Content-Type: application/problem+json`, `WWW-Authenticate` for 401/403, `Retry-After` for
+ * errors carrying one) and body `{ type, title, status, detail, code }`. Errors other than
+ * {@link AuthError} become a 500 `internal_error` without details.
+ *
+ * @example
+ * ```ts
+ * app.setErrorHandler((err, request, reply) => {
+ *   if (isAuthError(err)) {
+ *     const { status, headers, body } = authProblem(err);
+ *     return reply.code(status).headers(headers).send(body);
+ *   }
+ *   ...
+ * });
+ * ```
+ */
+export function authProblem(err: unknown): AuthProblemResponse {
+  const error = isAuthError(err)
+    ? err
+    : new AuthError({ status: 500, code: 'internal_error', title: 'Internal Server Error' });
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8' };
+  if (error.status === 401) {
+    const tokenError = error.code === 'token_expired' || error.code === 'invalid_token';
+    headers['www-authenticate'] = tokenError ? 'Bearer error="invalid_token"' : 'Bearer';
+  } else if (error.status === 403 && error.code === 'forbidden') {
+    headers['www-authenticate'] = 'Bearer error="insufficient_scope"';
+  }
+  if (error.retryAfterSec !== undefined) headers['retry-after'] = String(error.retryAfterSec);
+  return { status: error.status, headers, body: error.toProblem() };
+}
