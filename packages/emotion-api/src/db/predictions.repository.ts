@@ -1,0 +1,145 @@
+import { EMOTIONS, type Emotion, type FaceEmotion } from '../model/index.js';
+import type { Db } from './database.js';
+
+/** One stored detection. */
+export interface Prediction {
+  id: string;
+  userId: string;
+  /** ISO-8601 UTC with milliseconds. */
+  createdAt: string;
+  emotion: Emotion;
+  confidence: number;
+  probabilities: Record<Emotion, number>;
+  faces: FaceEmotion[];
+  model: string;
+  /** File name inside `DATA_DIR/images`; never taken from a URL. */
+  imageFile: string;
+  lowConfidence: boolean;
+}
+
+export interface PredictionFilter {
+  limit: number;
+  offset: number;
+  emotion?: Emotion;
+  minConfidence?: number;
+  maxConfidence?: number;
+  /** Inclusive lower bound, ISO-8601. */
+  from?: string;
+  /** Exclusive upper bound, ISO-8601. */
+  toExclusive?: string;
+}
+
+export interface PredictionStats {
+  total: number;
+  byEmotion: Record<Emotion, number>;
+  byDay: { date: string; count: number; byEmotion: Record<Emotion, number> }[];
+}
+
+interface Row {
+  id: string;
+  user_id: string;
+  created_at: string;
+  emotion: Emotion;
+  confidence: number;
+  probabilities: string;
+  faces: string;
+  model: string;
+  image_file: string;
+  low_confidence: number;
+}
+
+function fromRow(row: Row): Prediction {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    emotion: row.emotion,
+    confidence: row.confidence,
+    probabilities: JSON.parse(row.probabilities) as Record<Emotion, number>,
+    faces: JSON.parse(row.faces) as FaceEmotion[],
+    model: row.model,
+    imageFile: row.image_file,
+    lowConfidence: row.low_confidence === 1,
+  };
+}
+
+export function zeroCounts(): Record<Emotion, number> {
+  return Object.fromEntries(EMOTIONS.map((e) => [e, 0])) as Record<Emotion, number>;
+}
+
+export function insertPrediction(db: Db, p: Prediction): void {
+  db.prepare(
+    `INSERT INTO predictions (id, user_id, created_at, emotion, confidence, probabilities, faces, model, image_file, low_confidence)
+     VALUES (@id, @userId, @createdAt, @emotion, @confidence, @probabilities, @faces, @model, @imageFile, @lowConfidence)`,
+  ).run({
+    ...p,
+    probabilities: JSON.stringify(p.probabilities),
+    faces: JSON.stringify(p.faces),
+    lowConfidence: p.lowConfidence ? 1 : 0,
+  });
+}
+
+export function findPrediction(db: Db, userId: string, id: string): Prediction | undefined {
+  const row = db.prepare('SELECT * FROM predictions WHERE id = ? AND user_id = ?').get(id, userId) as
+    | Row
+    | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/** Deletes the caller's row; returns it (for its image file) or undefined when it is not theirs. */
+export function deletePrediction(db: Db, userId: string, id: string): Prediction | undefined {
+  const row = db
+    .prepare('DELETE FROM predictions WHERE id = ? AND user_id = ? RETURNING *')
+    .get(id, userId) as Row | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/** The caller's predictions matching the filter, newest first, and how many match in all. */
+export function listPredictions(
+  db: Db,
+  userId: string,
+  filter: PredictionFilter,
+): { items: Prediction[]; total: number } {
+  const where = ['user_id = @userId'];
+  if (filter.emotion !== undefined) where.push('emotion = @emotion');
+  if (filter.minConfidence !== undefined) where.push('confidence >= @minConfidence');
+  if (filter.maxConfidence !== undefined) where.push('confidence <= @maxConfidence');
+  if (filter.from !== undefined) where.push('created_at >= @from');
+  if (filter.toExclusive !== undefined) where.push('created_at < @toExclusive');
+  const params = { userId, ...filter };
+  const clause = where.join(' AND ');
+  const total = (
+    db.prepare(`SELECT count(*) AS n FROM predictions WHERE ${clause}`).get(params) as { n: number }
+  ).n;
+  const rows = db
+    .prepare(
+      `SELECT * FROM predictions WHERE ${clause} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+    )
+    .all(params) as Row[];
+  return { items: rows.map(fromRow), total };
+}
+
+/** Counts of the caller's predictions by emotion and by UTC day (oldest day first). */
+export function predictionStats(db: Db, userId: string): PredictionStats {
+  const rows = db
+    .prepare(
+      `SELECT substr(created_at, 1, 10) AS date, emotion, count(*) AS n
+       FROM predictions WHERE user_id = ? GROUP BY date, emotion ORDER BY date`,
+    )
+    .all(userId) as { date: string; emotion: Emotion; n: number }[];
+  const byEmotion = zeroCounts();
+  const days = new Map<string, { date: string; count: number; byEmotion: Record<Emotion, number> }>();
+  let total = 0;
+  for (const row of rows) {
+    total += row.n;
+    byEmotion[row.emotion] += row.n;
+    let day = days.get(row.date);
+    if (!day) {
+      day = { date: row.date, count: 0, byEmotion: zeroCounts() };
+      days.set(row.date, day);
+    }
+    day.count += row.n;
+    day.byEmotion[row.emotion] += row.n;
+  }
+  return { total, byEmotion, byDay: [...days.values()] };
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, mkdirSync, type ReadStream } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const FILE_NAME = /^[0-9a-f]{32}\.jpg$/;
+
+/**
+ * The folder of stored (already re-encoded) JPEGs, `DATA_DIR/images`. File names are 128 random
+ * bits; only names of that exact shape are ever opened, so no path can escape the folder.
+ */
+export class ImageStore {
+  readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = path.join(dataDir, 'images');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Writes a new file and returns its name. */
+  async save(jpeg: Buffer): Promise<string> {
+    const name = `${randomBytes(16).toString('hex')}.jpg`;
+    await writeFile(this.pathOf(name), jpeg, { flag: 'wx', mode: 0o600 });
+    return name;
+  }
+
+  open(name: string): ReadStream {
+    return createReadStream(this.pathOf(name));
+  }
+
+  async remove(name: string): Promise<void> {
+    await rm(this.pathOf(name), { force: true });
+  }
+
+  private pathOf(name: string): string {
+    if (!FILE_NAME.test(name)) throw new Error(`refusing image file name ${JSON.stringify(name)}`);
+    return path.join(this.dir, name);
+  }
+}
