@@ -1,0 +1,72 @@
+import sharp, { type Metadata } from 'sharp';
+import { AppError } from '../errors.js';
+
+export interface NormalizedImage {
+  jpeg: Buffer;
+  width: number;
+  height: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 40_000_000;
+const JPEG_QUALITY = 85;
+
+type Kind = 'jpeg' | 'png' | 'webp';
+
+/** The image type from the first bytes, whatever the file name or Content-Type claim. */
+export function sniffImageType(bytes: Uint8Array): Kind | undefined {
+  const b = (i: number) => bytes[i] ?? -1;
+  if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff) return 'jpeg';
+  if ([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((v, i) => b(i) === v)) return 'png';
+  const ascii = (from: number, to: number) => Buffer.from(bytes.subarray(from, to)).toString('latin1');
+  if (bytes.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
+  return undefined;
+}
+
+function unsupported(detail: string, cause?: unknown): AppError {
+  return new AppError(415, 'unsupported_media_type', 'Unsupported media type', detail, undefined, { cause });
+}
+
+/**
+ * Checks the bytes are JPEG, PNG or WebP by content, refuses more than `maxPixels` from the header
+ * before decoding (413 `image_too_large`), decodes strictly (truncated or corrupt data: 415
+ * `unsupported_media_type`, as for anything that is not an image), applies the EXIF orientation
+ * and re-encodes to JPEG with no metadata at all (EXIF, GPS, ICC, XMP are dropped).
+ */
+export async function normalizeImage(
+  upload: Buffer,
+  opts: { maxPixels?: number } = {},
+): Promise<NormalizedImage> {
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const kind = sniffImageType(upload);
+  if (!kind) throw unsupported('Only JPEG, PNG and WebP images are accepted.');
+
+  let meta: Metadata;
+  try {
+    // Reads the header only; the pixel limit is checked below with a proper 413.
+    meta = await sharp(upload, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw unsupported('The image could not be read.', err);
+  }
+  if (meta.format !== kind || !meta.width || !meta.height) throw unsupported('The image could not be read.');
+  const frameHeight = meta.pageHeight ?? meta.height;
+  if (meta.width * frameHeight > maxPixels) {
+    throw new AppError(
+      413,
+      'image_too_large',
+      'Image too large',
+      `The image is ${meta.width}×${frameHeight} pixels; at most ${maxPixels} pixels are accepted.`,
+    );
+  }
+
+  try {
+    const { data, info } = await sharp(upload, { failOn: 'error', limitInputPixels: maxPixels })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .jpeg({ quality: JPEG_QUALITY, mozjpeg: false })
+      .toBuffer({ resolveWithObject: true });
+    return { jpeg: data, width: info.width, height: info.height };
+  } catch (err) {
+    throw unsupported('The image is corrupt or truncated.', err);
+  }
+}
