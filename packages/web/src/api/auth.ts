@@ -1,0 +1,62 @@
+import { request } from './http.js';
+import type { LogoutScope, SessionInfo, User } from './types.js';
+
+const pub = { authenticated: false } as const;
+
+export interface SignInResult {
+  user: User;
+  expiresAt?: number;
+  expiresIn?: number;
+}
+
+export function register(body: { name: string; email: string; password: string; passwordConfirm?: string }) {
+  return request<{ status: string; message: string }>('POST', '/auth/register', { ...pub, json: body });
+}
+
+export function login(body: { email: string; password: string }) {
+  return request<SignInResult>('POST', '/auth/login', { ...pub, json: body });
+}
+
+export function verifyEmail(token: string) {
+  return request<SignInResult>('POST', '/auth/verify', { ...pub, json: { token } });
+}
+
+export function resendVerification(email: string) {
+  return request<void>('POST', '/auth/resend-verification', { ...pub, json: { email } });
+}
+
+export function forgotPassword(email: string) {
+  return request<void>('POST', '/auth/forgot-password', { ...pub, json: { email } });
+}
+
+export function resetPassword(token: string, password: string) {
+  return request<void>('POST', '/auth/reset-password', { ...pub, json: { token, password } });
+}
+
+export function logout(scope: LogoutScope = 'local') {
+  return request<void>('POST', '/auth/logout', { ...pub, json: { scope } });
+}
+
+/** The signed-in user; throws ApiError 401 when there is no session. */
+export async function me(): Promise<User> {
+  const result = await request<{ user: User }>('GET', '/auth/me', pub);
+  return result.user;
+}
+
+export async function updateName(name: string): Promise<User> {
+  const result = await request<{ user: User }>('PATCH', '/auth/me', { json: { name } });
+  return result.user;
+}
+
+export function changePassword(currentPassword: string, newPassword: string) {
+  return request<void>('POST', '/auth/password', { json: { currentPassword, newPassword } });
+}
+
+export async function listSessions(): Promise<SessionInfo[]> {
+  const result = await request<{ sessions: SessionInfo[] }>('GET', '/auth/sessions');
+  return result.sessions;
+}
+
+export function revokeSession(id: string) {
+  return request<void>('DELETE', `/auth/sessions/${encodeURIComponent(id)}`);
+}

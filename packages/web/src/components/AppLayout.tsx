@@ -1,0 +1,81 @@
+import { AppShell, Burger, Button, Group, NavLink, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { useSession } from '../session/SessionContext.js';
+import { ColorSchemeToggle } from './ColorSchemeToggle.js';
+
+const LINKS = [
+  { to: '/detect', label: 'Detect', icon: '📷' },
+  { to: '/history', label: 'History', icon: '🕘' },
+  { to: '/stats', label: 'Stats', icon: '📊' },
+  { to: '/account', label: 'Account', icon: '👤' },
+];
+
+/** The frame of the signed-in pages: header, navigation (a drawer on phones) and the page. */
+export function AppLayout() {
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const { user, signOut } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+
+  const onSignOut = async () => {
+    await signOut();
+    navigate('/sign-in', { replace: true });
+  };
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label="Toggle navigation"
+            />
+            <Text fw={700} size="lg">
+              <span aria-hidden="true">😊 </span>Emotion detector
+            </Text>
+          </Group>
+          <ColorSchemeToggle />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main">
+        <AppShell.Section grow>
+          {LINKS.map((link) => (
+            <NavLink
+              key={link.to}
+              component={RouterNavLink}
+              to={link.to}
+              label={link.label}
+              leftSection={<span aria-hidden="true">{link.icon}</span>}
+              active={location.pathname.startsWith(link.to)}
+              onClick={close}
+            />
+          ))}
+        </AppShell.Section>
+        <AppShell.Section>
+          <Stack gap="xs" pt="sm" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
+            {user && (
+              <Text size="sm" c="dimmed" truncate="end" title={user.email}>
+                Signed in as {user.name || user.email}
+              </Text>
+            )}
+            <Button variant="light" color="gray" onClick={() => void onSignOut()}>
+              Sign out
+            </Button>
+          </Stack>
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,197 @@
+import {
+  Alert,
+  Button,
+  Card,
+  Group,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { type FormEvent, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { changePassword, updateName } from '../api/auth.js';
+import { type SplitErrors, splitError } from '../components/formErrors.js';
+import { SessionsCard } from '../components/SessionsCard.js';
+import { useSession } from '../session/SessionContext.js';
+
+const NO_ERRORS: SplitErrors = { fields: {}, general: null };
+
+function ProfileCard() {
+  const { user, setUser } = useSession();
+  const [name, setName] = useState(user?.name ?? '');
+  const [errors, setErrors] = useState<SplitErrors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setErrors(NO_ERRORS);
+    try {
+      setUser(await updateName(name.trim()));
+      notifications.show({ color: 'green', message: 'Your name was saved.' });
+    } catch (error) {
+      setErrors(splitError(error, ['name']));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card withBorder radius="md" padding="md">
+      <Title order={2} size="h4" mb="sm">
+        Profile
+      </Title>
+      <form onSubmit={(event) => void onSubmit(event)} noValidate>
+        <Stack gap="sm">
+          {errors.general && (
+            <Alert color="red" role="alert">
+              {errors.general}
+            </Alert>
+          )}
+          <TextInput
+            label="Name"
+            autoComplete="name"
+            required
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            error={errors.fields.name}
+          />
+          <TextInput
+            label="Email"
+            value={user?.email ?? ''}
+            readOnly
+            description="Your email cannot be changed."
+          />
+          <Group justify="flex-end">
+            <Button type="submit" loading={busy} disabled={name.trim() === '' || name.trim() === user?.name}>
+              Save name
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+function PasswordCard() {
+  const [currentPassword, setCurrentPassword] = useState('');
+  const [newPassword, setNewPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [errors, setErrors] = useState<SplitErrors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (newPassword !== confirm) {
+      setErrors({ fields: { confirm: 'The passwords do not match.' }, general: null });
+      return;
+    }
+    setBusy(true);
+    setErrors(NO_ERRORS);
+    try {
+      await changePassword(currentPassword, newPassword);
+      setCurrentPassword('');
+      setNewPassword('');
+      setConfirm('');
+      notifications.show({
+        color: 'green',
+        message: 'Your password was changed. Your other devices were signed out.',
+      });
+    } catch (error) {
+      setErrors(
+        splitError(
+          error,
+          ['currentPassword', 'newPassword', 'confirm'],
+          { weak_password: 'newPassword', invalid_credentials: 'currentPassword' },
+          { password: 'newPassword' },
+        ),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card withBorder radius="md" padding="md">
+      <Title order={2} size="h4" mb="sm">
+        Change password
+      </Title>
+      <form onSubmit={(event) => void onSubmit(event)} noValidate>
+        <Stack gap="sm">
+          {errors.general && (
+            <Alert color="red" role="alert">
+              {errors.general}
+            </Alert>
+          )}
+          <PasswordInput
+            label="Current password"
+            autoComplete="current-password"
+            required
+            value={currentPassword}
+            onChange={(event) => setCurrentPassword(event.currentTarget.value)}
+            error={errors.fields.currentPassword}
+          />
+          <PasswordInput
+            label="New password"
+            autoComplete="new-password"
+            required
+            value={newPassword}
+            onChange={(event) => setNewPassword(event.currentTarget.value)}
+            error={errors.fields.newPassword}
+          />
+          <PasswordInput
+            label="Confirm new password"
+            autoComplete="new-password"
+            required
+            value={confirm}
+            onChange={(event) => setConfirm(event.currentTarget.value)}
+            error={errors.fields.confirm}
+          />
+          <Group justify="flex-end">
+            <Button type="submit" loading={busy} disabled={!currentPassword || !newPassword}>
+              Change password
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+export function AccountPage() {
+  const { signOut } = useSession();
+  const navigate = useNavigate();
+  return (
+    <Stack gap="md">
+      <div>
+        <Title order={1} size="h2">
+          Account
+        </Title>
+        <Text c="dimmed" size="sm">
+          Your name, your password and the devices you are signed in on.
+        </Text>
+      </div>
+      <SimpleGrid cols={{ base: 1, lg: 2 }}>
+        <ProfileCard />
+        <PasswordCard />
+      </SimpleGrid>
+      <SessionsCard />
+      <Card withBorder radius="md" padding="md">
+        <Group justify="space-between" wrap="wrap">
+          <Text size="sm">Done for now? Signing out removes this device's session.</Text>
+          <Button
+            color="red"
+            variant="outline"
+            onClick={() => void signOut('global').then(() => navigate('/sign-in', { replace: true }))}
+          >
+            Sign out of all devices
+          </Button>
+        </Group>
+      </Card>
+    </Stack>
+  );
+}

@@ -1,0 +1,156 @@
+import { Alert, Button, Card, Grid, Group, Image, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Dropzone, type FileRejection, type FileWithPath } from '@mantine/dropzone';
+import { useEffect, useState } from 'react';
+import { detect, imageUrlOf } from '../api/detections.js';
+import type { Detection } from '../api/types.js';
+import { useAuthImage } from '../components/AuthImage.js';
+import { type DetectErrorMessage, WRONG_TYPE, detectErrorMessage } from '../components/detectErrors.js';
+import { DetectionResult } from '../components/DetectionResult.js';
+import { Webcam } from '../components/Webcam.js';
+
+const ACCEPT = ['image/jpeg', 'image/png', 'image/webp'];
+
+interface Photo {
+  blob: Blob;
+  name: string;
+  url: string;
+}
+
+function rejectionMessage(rejections: FileRejection[]): DetectErrorMessage {
+  const code = rejections[0]?.errors[0]?.code;
+  if (code === 'file-invalid-type') return WRONG_TYPE;
+  if (code === 'too-many-files') return { title: 'One photo at a time', message: 'Choose a single photo.' };
+  return {
+    title: 'Cannot use this file',
+    message: rejections[0]?.errors[0]?.message ?? 'Choose another photo.',
+  };
+}
+
+export function DetectPage() {
+  const [photo, setPhoto] = useState<Photo | null>(null);
+  const [detection, setDetection] = useState<Detection | null>(null);
+  const [error, setError] = useState<DetectErrorMessage | null>(null);
+  const [busy, setBusy] = useState(false);
+  const stored = useAuthImage(detection ? imageUrlOf(detection) : null);
+
+  useEffect(() => () => (photo ? URL.revokeObjectURL(photo.url) : undefined), [photo]);
+
+  const choose = (blob: Blob, name: string) => {
+    setPhoto({ blob, name, url: URL.createObjectURL(blob) });
+    setDetection(null);
+    setError(null);
+  };
+
+  const run = async () => {
+    if (!photo) return;
+    setBusy(true);
+    setError(null);
+    setDetection(null);
+    try {
+      setDetection(await detect(photo.blob, photo.name));
+    } catch (cause) {
+      setError(detectErrorMessage(cause));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack gap="md">
+      <div>
+        <Title order={1} size="h2">
+          Detect emotion
+        </Title>
+        <Text c="dimmed" size="sm">
+          Upload a photo or use your camera. We find every face and tell you which of seven emotions it shows.
+        </Text>
+      </div>
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Card withBorder radius="md" padding="md">
+            <Stack gap="md">
+              <Tabs defaultValue="upload" keepMounted={false}>
+                <Tabs.List grow>
+                  <Tabs.Tab value="upload">Upload</Tabs.Tab>
+                  <Tabs.Tab value="camera">Camera</Tabs.Tab>
+                </Tabs.List>
+                <Tabs.Panel value="upload" pt="md">
+                  <Dropzone
+                    onDrop={(files: FileWithPath[]) => {
+                      const file = files[0];
+                      if (file) choose(file, file.name);
+                    }}
+                    onReject={(rejections: FileRejection[]) => {
+                      setPhoto(null);
+                      setDetection(null);
+                      setError(rejectionMessage(rejections));
+                    }}
+                    accept={ACCEPT}
+                    multiple={false}
+                    disabled={busy}
+                    inputProps={{ 'aria-label': 'Choose a photo' }}
+                  >
+                    <Stack align="center" gap={4} py="lg" style={{ pointerEvents: 'none' }}>
+                      <Text size="xl" aria-hidden="true">
+                        🖼️
+                      </Text>
+                      <Dropzone.Idle>
+                        <Text ta="center">Drag a photo here or click to choose a file</Text>
+                      </Dropzone.Idle>
+                      <Dropzone.Accept>
+                        <Text ta="center">Drop the photo to use it</Text>
+                      </Dropzone.Accept>
+                      <Dropzone.Reject>
+                        <Text ta="center">Only JPEG, PNG or WebP photos</Text>
+                      </Dropzone.Reject>
+                      <Text size="xs" c="dimmed">
+                        JPEG, PNG or WebP
+                      </Text>
+                    </Stack>
+                  </Dropzone>
+                </Tabs.Panel>
+                <Tabs.Panel value="camera" pt="md">
+                  <Webcam onCapture={(blob) => choose(blob, 'camera.jpg')} disabled={busy} />
+                </Tabs.Panel>
+              </Tabs>
+              {photo && !detection && (
+                <Image src={photo.url} alt="The photo you chose" radius="md" mah={260} fit="contain" />
+              )}
+              {photo && (
+                <Text size="xs" c="dimmed" truncate="end">
+                  {photo.name}
+                </Text>
+              )}
+              <Group grow>
+                <Button size="md" onClick={() => void run()} loading={busy} disabled={!photo}>
+                  Detect emotion
+                </Button>
+              </Group>
+            </Stack>
+          </Card>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          {error && (
+            <Alert color="orange" title={error.title} role="alert" data-testid="detect-error" mb="md">
+              {error.message}
+            </Alert>
+          )}
+          {detection && photo ? (
+            <DetectionResult
+              detection={detection}
+              imageSrc={stored.src ?? (stored.failed ? photo.url : null)}
+            />
+          ) : (
+            !error && (
+              <Card withBorder radius="md" padding="xl">
+                <Text c="dimmed" ta="center">
+                  {busy ? 'Looking for faces…' : 'Your result will appear here.'}
+                </Text>
+              </Card>
+            )
+          )}
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}

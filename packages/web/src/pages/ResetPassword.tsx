@@ -1,0 +1,96 @@
+import { Alert, Anchor, Button, PasswordInput, Stack, Text } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { resetPassword } from '../api/auth.js';
+import { AuthLayout } from '../components/AuthLayout.js';
+import { type SplitErrors, splitError } from '../components/formErrors.js';
+
+const FIELDS = ['password', 'passwordConfirm'] as const;
+
+export function ResetPasswordPage() {
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const [password, setPassword] = useState('');
+  const [passwordConfirm, setPasswordConfirm] = useState('');
+  const [errors, setErrors] = useState<SplitErrors>({
+    fields: {},
+    general: token ? null : 'This link has no token. Open the link from the email again.',
+  });
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password !== passwordConfirm) {
+      setErrors({ fields: { passwordConfirm: 'The passwords do not match.' }, general: null });
+      return;
+    }
+    setBusy(true);
+    setErrors({ fields: {}, general: null });
+    try {
+      await resetPassword(token, password);
+      setDone(true);
+    } catch (error) {
+      setErrors(splitError(error, FIELDS, { weak_password: 'password' }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (done) {
+    return (
+      <AuthLayout title="Password changed">
+        <Stack gap="sm">
+          <Alert color="green" role="status">
+            Your password was changed and every device was signed out.
+          </Alert>
+          <Button component={Link} to="/sign-in">
+            Sign in
+          </Button>
+        </Stack>
+      </AuthLayout>
+    );
+  }
+
+  return (
+    <AuthLayout title="Reset password" subtitle="Choose a new password for your account.">
+      <form onSubmit={(event) => void onSubmit(event)} noValidate>
+        <Stack gap="sm">
+          {errors.general && (
+            <Alert color="red" role="alert">
+              {errors.general}{' '}
+              <Anchor component={Link} to="/forgot-password">
+                Request a new link
+              </Anchor>
+            </Alert>
+          )}
+          <PasswordInput
+            label="New password"
+            autoComplete="new-password"
+            description="At least 8 characters. Avoid common passwords."
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            error={errors.fields.password}
+          />
+          <PasswordInput
+            label="Confirm new password"
+            autoComplete="new-password"
+            required
+            value={passwordConfirm}
+            onChange={(event) => setPasswordConfirm(event.currentTarget.value)}
+            error={errors.fields.passwordConfirm}
+          />
+          <Button type="submit" loading={busy} fullWidth disabled={!token}>
+            Reset password
+          </Button>
+          <Text size="sm" ta="center">
+            <Anchor component={Link} to="/sign-in">
+              Back to Sign in
+            </Anchor>
+          </Text>
+        </Stack>
+      </form>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,102 @@
+import { Alert, Anchor, Button, Group, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
+import { login } from '../api/auth.js';
+import { ApiError } from '../api/problem.js';
+import { AuthLayout } from '../components/AuthLayout.js';
+import { type SplitErrors, splitError } from '../components/formErrors.js';
+import { useSession } from '../session/SessionContext.js';
+import { safeNext } from '../session/redirect.js';
+
+const FIELDS = ['email', 'password'] as const;
+
+export function SignInPage() {
+  const { state, signedIn } = useSession();
+  const [params] = useSearchParams();
+  const location = useLocation();
+  const next = safeNext(params.get('next'));
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<SplitErrors>({ fields: {}, general: null });
+  const [unverified, setUnverified] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const expired = (location.state as { expired?: boolean } | null)?.expired === true;
+
+  if (state.status === 'signedIn') return <Navigate to={next} replace />;
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setErrors({ fields: {}, general: null });
+    setUnverified(false);
+    try {
+      const result = await login({ email: email.trim(), password });
+      signedIn(result.user);
+    } catch (error) {
+      setUnverified(error instanceof ApiError && error.code === 'email_not_verified');
+      setErrors(splitError(error, FIELDS));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthLayout title="Sign in" subtitle="Welcome back. Sign in to detect emotions in your photos.">
+      <form onSubmit={(event) => void onSubmit(event)} noValidate>
+        <Stack gap="sm">
+          {expired && !errors.general && (
+            <Alert color="blue" role="status">
+              Your session has ended. Please sign in again.
+            </Alert>
+          )}
+          {errors.general && (
+            <Alert color="red" role="alert">
+              {errors.general}
+              {unverified && (
+                <>
+                  {' '}
+                  <Anchor component={Link} to={`/check-email?email=${encodeURIComponent(email.trim())}`}>
+                    Send the link again
+                  </Anchor>
+                </>
+              )}
+            </Alert>
+          )}
+          <TextInput
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+            error={errors.fields.email}
+          />
+          <PasswordInput
+            label="Password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            error={errors.fields.password}
+          />
+          <Group justify="flex-end">
+            <Anchor component={Link} to="/forgot-password" size="sm">
+              Forgot password?
+            </Anchor>
+          </Group>
+          <Button type="submit" loading={busy} fullWidth>
+            Sign in
+          </Button>
+          <Text size="sm" ta="center">
+            New here?{' '}
+            <Anchor component={Link} to="/sign-up">
+              Create an account
+            </Anchor>
+          </Text>
+        </Stack>
+      </form>
+    </AuthLayout>
+  );
+}

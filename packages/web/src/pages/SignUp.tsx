@@ -1,0 +1,101 @@
+import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { Link, Navigate, useNavigate } from 'react-router';
+import { register } from '../api/auth.js';
+import { AuthLayout } from '../components/AuthLayout.js';
+import { type SplitErrors, splitError } from '../components/formErrors.js';
+import { useSession } from '../session/SessionContext.js';
+
+const FIELDS = ['name', 'email', 'password', 'passwordConfirm'] as const;
+
+export function SignUpPage() {
+  const { state } = useSession();
+  const navigate = useNavigate();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [passwordConfirm, setPasswordConfirm] = useState('');
+  const [errors, setErrors] = useState<SplitErrors>({ fields: {}, general: null });
+  const [busy, setBusy] = useState(false);
+
+  if (state.status === 'signedIn') return <Navigate to="/detect" replace />;
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password !== passwordConfirm) {
+      setErrors({ fields: { passwordConfirm: 'The passwords do not match.' }, general: null });
+      return;
+    }
+    setBusy(true);
+    setErrors({ fields: {}, general: null });
+    try {
+      await register({ name: name.trim(), email: email.trim(), password, passwordConfirm });
+      navigate(`/check-email?email=${encodeURIComponent(email.trim())}`);
+    } catch (error) {
+      setErrors(splitError(error, FIELDS, { weak_password: 'password', conflict: 'email' }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthLayout title="Sign up" subtitle="Create an account to detect emotions in your photos.">
+      <form onSubmit={(event) => void onSubmit(event)} noValidate>
+        <Stack gap="sm">
+          {errors.general && (
+            <Alert color="red" role="alert">
+              {errors.general}
+            </Alert>
+          )}
+          <TextInput
+            label="Name"
+            name="name"
+            autoComplete="name"
+            required
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            error={errors.fields.name}
+          />
+          <TextInput
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+            error={errors.fields.email}
+          />
+          <PasswordInput
+            label="Password"
+            name="password"
+            autoComplete="new-password"
+            description="At least 8 characters. Avoid common passwords."
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            error={errors.fields.password}
+          />
+          <PasswordInput
+            label="Confirm password"
+            name="passwordConfirm"
+            autoComplete="new-password"
+            required
+            value={passwordConfirm}
+            onChange={(event) => setPasswordConfirm(event.currentTarget.value)}
+            error={errors.fields.passwordConfirm}
+          />
+          <Button type="submit" loading={busy} fullWidth mt="xs">
+            Sign up
+          </Button>
+          <Text size="sm" ta="center">
+            Already have an account?{' '}
+            <Anchor component={Link} to="/sign-in">
+              Sign in
+            </Anchor>
+          </Text>
+        </Stack>
+      </form>
+    </AuthLayout>
+  );
+}

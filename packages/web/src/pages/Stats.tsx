@@ -1,0 +1,131 @@
+import { AreaChart, BarChart } from '@mantine/charts';
+import { Alert, Anchor, Card, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { getStats } from '../api/detections.js';
+import { errorMessage } from '../api/problem.js';
+import { EMOTIONS, type Emotion, type Stats } from '../api/types.js';
+import { EMOTION_COLOR, emotionLabel } from '../components/emotions.js';
+
+function topEmotion(stats: Stats): Emotion | null {
+  let best: Emotion | null = null;
+  for (const emotion of EMOTIONS) {
+    const count = stats.byEmotion[emotion] ?? 0;
+    if (count > 0 && (best === null || count > (stats.byEmotion[best] ?? 0))) best = emotion;
+  }
+  return best;
+}
+
+export function StatsPage() {
+  const [stats, setStats] = useState<Stats | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    getStats(controller.signal)
+      .then(setStats)
+      .catch((cause: unknown) => {
+        if (!controller.signal.aborted) setError(errorMessage(cause));
+      });
+    return () => controller.abort();
+  }, []);
+
+  const byEmotion = EMOTIONS.map((emotion) => ({
+    emotion: emotionLabel(emotion),
+    color: `${EMOTION_COLOR[emotion]}.6`,
+    Detections: stats?.byEmotion[emotion] ?? 0,
+  }));
+  const byDay = (stats?.byDay ?? []).map((day) => ({ date: day.date, Detections: day.count }));
+  const top = stats ? topEmotion(stats) : null;
+
+  return (
+    <Stack gap="md">
+      <div>
+        <Title order={1} size="h2">
+          Stats
+        </Title>
+        <Text c="dimmed" size="sm">
+          What your detections add up to.
+        </Text>
+      </div>
+      {error && (
+        <Alert color="red" role="alert" title="Could not load your stats">
+          {error}
+        </Alert>
+      )}
+      {!stats && !error && <Skeleton h={300} radius="md" />}
+      {stats && (
+        <>
+          <SimpleGrid cols={{ base: 1, xs: 2 }}>
+            <Card withBorder radius="md">
+              <Text size="sm" c="dimmed">
+                Detections
+              </Text>
+              <Text size="xl" fw={700} data-testid="stats-total">
+                {stats.total}
+              </Text>
+            </Card>
+            <Card withBorder radius="md">
+              <Text size="sm" c="dimmed">
+                Most frequent emotion
+              </Text>
+              <Text size="xl" fw={700}>
+                {top ? emotionLabel(top) : '–'}
+              </Text>
+            </Card>
+          </SimpleGrid>
+          {stats.total === 0 ? (
+            <Card withBorder radius="md" padding="xl">
+              <Text ta="center" c="dimmed">
+                No detections yet.{' '}
+                <Anchor component={Link} to="/detect">
+                  Detect an emotion
+                </Anchor>{' '}
+                and your charts will appear here.
+              </Text>
+            </Card>
+          ) : (
+            <SimpleGrid cols={{ base: 1, lg: 2 }}>
+              <Card withBorder radius="md">
+                <Title order={2} size="h4" mb="md">
+                  Detections by emotion
+                </Title>
+                <BarChart
+                  h={260}
+                  data={byEmotion}
+                  dataKey="emotion"
+                  series={[{ name: 'Detections', color: 'blue.6' }]}
+                  barProps={{ radius: 4 }}
+                  tickLine="y"
+                  yAxisProps={{ allowDecimals: false }}
+                  aria-label="Bar chart of detections by emotion"
+                />
+                <Text size="xs" c="dimmed" mt="xs">
+                  {EMOTIONS.map(
+                    (emotion) => `${emotionLabel(emotion)} ${stats.byEmotion[emotion] ?? 0}`,
+                  ).join(' · ')}
+                </Text>
+              </Card>
+              <Card withBorder radius="md">
+                <Title order={2} size="h4" mb="md">
+                  Detections per day
+                </Title>
+                <AreaChart
+                  h={260}
+                  data={byDay}
+                  dataKey="date"
+                  series={[{ name: 'Detections', color: 'teal.6' }]}
+                  curveType="monotone"
+                  tickLine="y"
+                  yAxisProps={{ allowDecimals: false }}
+                  withDots={byDay.length < 40}
+                  aria-label="Area chart of detections per day"
+                />
+              </Card>
+            </SimpleGrid>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}

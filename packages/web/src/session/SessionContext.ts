@@ -1,0 +1,27 @@
+import { createContext, useContext } from 'react';
+import type { LogoutScope, User } from '../api/types.js';
+
+export type SessionState =
+  | { status: 'loading' }
+  | { status: 'signedOut'; expired: boolean }
+  | { status: 'signedIn'; user: User }
+  | { status: 'error'; message: string };
+
+export interface SessionValue {
+  state: SessionState;
+  user: User | null;
+  /** Records a user who just signed in (login or email verification). */
+  signedIn(user: User): void;
+  /** Updates the shown user after a profile change. */
+  setUser(user: User): void;
+  signOut(scope?: LogoutScope): Promise<void>;
+  reload(): Promise<void>;
+}
+
+export const SessionContext = createContext<SessionValue | null>(null);
+
+export function useSession(): SessionValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession must be used inside <SessionProvider>');
+  return value;
+}

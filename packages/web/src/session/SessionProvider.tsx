@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { logout, me } from '../api/auth.js';
+import { onSessionExpired } from '../api/http.js';
+import { ApiError, errorMessage } from '../api/problem.js';
+import type { LogoutScope, User } from '../api/types.js';
+import { SessionContext, type SessionState, type SessionValue } from './SessionContext.js';
+
+/** Tabs of one browser tell each other about sign-in and sign-out so they never disagree. */
+const CHANNEL = 'emotion-app-session';
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const channel = useRef<BroadcastChannel | null>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      const user = await me();
+      setState({ status: 'signedIn', user });
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        setState({ status: 'signedOut', expired: false });
+      } else {
+        setState({ status: 'error', message: errorMessage(error) });
+      }
+    }
+  }, []);
+
+  useEffect(() => {
+    void reload();
+    onSessionExpired(() => {
+      setState((previous) =>
+        previous.status === 'signedIn' ? { status: 'signedOut', expired: true } : previous,
+      );
+    });
+    if (typeof BroadcastChannel === 'undefined') return undefined;
+    const bc = new BroadcastChannel(CHANNEL);
+    channel.current = bc;
+    bc.onmessage = (event: MessageEvent) => {
+      if (event.data === 'signed-out') setState({ status: 'signedOut', expired: false });
+      if (event.data === 'signed-in') void reload();
+    };
+    return () => {
+      bc.close();
+      channel.current = null;
+    };
+  }, [reload]);
+
+  const signedIn = useCallback((user: User) => {
+    setState({ status: 'signedIn', user });
+    channel.current?.postMessage('signed-in');
+  }, []);
+
+  const setUser = useCallback((user: User) => setState({ status: 'signedIn', user }), []);
+
+  const signOut = useCallback(async (scope: LogoutScope = 'local') => {
+    try {
+      await logout(scope);
+    } catch {
+      // The session may already be gone; the cookies are cleared either way.
+    }
+    setState({ status: 'signedOut', expired: false });
+    channel.current?.postMessage('signed-out');
+  }, []);
+
+  const value = useMemo<SessionValue>(
+    () => ({
+      state,
+      user: state.status === 'signedIn' ? state.user : null,
+      signedIn,
+      setUser,
+      signOut,
+      reload,
+    }),
+    [state, signedIn, setUser, signOut, reload],
+  );
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
