@@ -1,0 +1,73 @@
+/**
+ * Throttling for auth-server (issue 3): per-IP and per-account limits that cannot lock a user
+ * out, shared across instances through Redis.
+ *
+ * ## Wiring (auth-core)
+ * ```ts
+ * import { Throttle, ThrottledError, createThrottleStore, parseThrottleLimits } from './throttle/index.js';
+ *
+ * // config.ts: one variable per limit, "<max>/<windowSec>"; report errors with the others.
+ * const { limits, errors } = parseThrottleLimits(process.env);
+ * // app.ts: memory store by default, Redis when REDIS_URL is set; close it in onClose.
+ * const throttle = new Throttle(createThrottleStore(config.redisUrl), limits);
+ * app.addHook('onClose', () => throttle.close());
+ * // error handler: ThrottledError -> 429 problem+json, code "rate_limited",
+ * //   header Retry-After: String(err.retryAfterSec); write a throttle auth event with err.rule.
+ * ```
+ *
+ * ## What each route calls (keys: `ip` = client IP after TRUST_PROXY; `email` lower-cased)
+ * - login: `await throttle.checkLogin({ ip, account: email, knownDevice })` before verifying the
+ *   password; on failure `await throttle.recordLoginFailure({ ... })`, on success
+ *   `await throttle.recordLoginSuccess({ ... })`. `knownDevice` is
+ *   `verifyDeviceToken(secret, deviceTokenFromClient, user.id)` (tokens/device-token.ts), false
+ *   for an unknown email. A known device skips (and never adds to) the account-wide `loginAccount`
+ *   limit; `loginIp` and `loginAccountIp` still apply.
+ * - register: `consume('register', ip)`; verify: `consume('verify', ip)`;
+ *   reset-password: `consume('reset', ip)`; refresh: `consume('refresh', ip)`.
+ * - resend-verification: `consume('resendIp', ip)` then `consume('resendEmail', email)`;
+ *   forgot-password: `consume('forgotIp', ip)` then `consume('forgotEmail', email)`. To keep these
+ *   answers identical for known and unknown addresses, throttle by the address as typed (normalized),
+ *   whether or not an account exists.
+ * - Generic: `consume(rule, key)` counts and throws when over; `check(rule, key)` throws when
+ *   already at the limit and counts nothing; `recordFailure(rule, key)` counts without throwing;
+ *   `reset(rule, key)` forgets.
+ *
+ * Over a limit every method throws {@link ThrottledError} `{ rule, retryAfterSec, code: 'rate_limited',
+ * statusCode: 429 }`. Store errors (Redis down) propagate as ordinary errors (a 500), never as a pass.
+ *
+ * Limits, variable names and defaults: {@link THROTTLE_LIMIT_TABLE} (use it for config docs/README).
+ */
+import { MemoryStore } from './memory-store.js';
+import { RedisStore } from './redis-store.js';
+import type { ThrottleStore } from './store.js';
+
+export type { Limit, ThrottleLimitSpec, ThrottleLimits, ThrottleRule } from './limits.js';
+export {
+  defaultThrottleLimits,
+  parseThrottleLimits,
+  THROTTLE_LIMIT_TABLE,
+  THROTTLE_RULES,
+} from './limits.js';
+export type { MemoryStoreOptions } from './memory-store.js';
+export { MemoryStore } from './memory-store.js';
+export type { RedisStoreOptions } from './redis-store.js';
+export { REDIS_KEY_PREFIX, RedisStore } from './redis-store.js';
+export type { HitResult, ThrottleStore } from './store.js';
+export type { LoginAttempt } from './throttle.js';
+export { Throttle, ThrottledError } from './throttle.js';
+
+/**
+ * The store for this configuration: {@link RedisStore} at `redisUrl` when given (keys under
+ * `auth:throttle:`), otherwise an in-process {@link MemoryStore}.
+ *
+ * @example
+ * ```ts
+ * const store = createThrottleStore(process.env.REDIS_URL);
+ * ```
+ */
+export function createThrottleStore(
+  redisUrl?: string,
+  options: { onError?: (error: Error) => void } = {},
+): ThrottleStore {
+  return redisUrl ? new RedisStore({ url: redisUrl, ...options }) : new MemoryStore();
+}

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import {
+  defaultThrottleLimits,
+  MemoryStore,
+  Throttle,
+  ThrottledError,
+  type ThrottleLimits,
+  type ThrottleRule,
+} from '../../src/throttle/index.js';
+
+const limits: ThrottleLimits = {
+  ...defaultThrottleLimits(),
+  loginAccountIp: { max: 3, windowSec: 900 },
+  loginIp: { max: 20, windowSec: 300 },
+  loginAccount: { max: 5, windowSec: 3600 },
+  register: { max: 2, windowSec: 300 },
+};
+
+/** Asserts that `promise` rejects with a ThrottledError for `rule` carrying a usable Retry-After. */
+async function assertThrottled(promise: Promise<unknown>, rule: ThrottleRule, windowSec: number) {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof ThrottledError, `expected ThrottledError, got ${String(err)}`);
+    assert.equal(err.rule, rule);
+    assert.equal(err.code, 'rate_limited');
+    assert.equal(err.statusCode, 429);
+    assert.ok(Number.isInteger(err.retryAfterSec));
+    assert.ok(err.retryAfterSec >= 1 && err.retryAfterSec <= windowSec, `retryAfterSec ${err.retryAfterSec}`);
+    return true;
+  });
+}
+
+describe('Throttle', () => {
+  let store: MemoryStore;
+  let throttle: Throttle;
+  beforeEach(() => {
+    store = new MemoryStore();
+    throttle = new Throttle(store, limits);
+  });
+  afterEach(async () => {
+    await throttle.close();
+  });
+
+  test('consume allows max attempts then throws ThrottledError with retryAfterSec', async () => {
+    await throttle.consume('register', '198.51.100.7');
+    await throttle.consume('register', '198.51.100.7');
+    await assertThrottled(throttle.consume('register', '198.51.100.7'), 'register', 300);
+    await assertThrottled(throttle.consume('register', '198.51.100.7'), 'register', 300);
+  });
+
+  test('budgets are per key and per rule', async () => {
+    await throttle.consume('register', '198.51.100.7');
+    await throttle.consume('register', '198.51.100.7');
+    assert.equal((await throttle.consume('register', '198.51.100.8')).count, 1);
+    assert.equal((await throttle.consume('verify', '198.51.100.7')).count, 1);
+  });
+
+  test('keys are compared trimmed and case-insensitively', async () => {
+    await throttle.consume('register', 'Bob@Example.com');
+    await throttle.consume('register', ' bob@example.com');
+    await assertThrottled(throttle.consume('register', 'BOB@EXAMPLE.COM'), 'register', 300);
+  });
+
+  test('the store sees neither emails nor IPs, only rule-prefixed hashes', async () => {
+    const seen: string[] = [];
+    const original = store.hit.bind(store);
+    store.hit = (key, windowMs) => {
+      seen.push(key);
+      return original(key, windowMs);
+    };
+    await throttle.consume('forgotEmail', 'alice@example.com');
+    assert.equal(seen.length, 1);
+    assert.match(seen[0] ?? '', /^forgotEmail:[A-Za-z0-9_-]{43}$/);
+  });
+
+  test('check counts nothing and throws once max failures are recorded', async () => {
+    for (let i = 0; i < 10; i++) await throttle.check('loginAccount', 'alice@example.com');
+    for (let i = 0; i < 4; i++) await throttle.recordFailure('loginAccount', 'alice@example.com');
+    await throttle.check('loginAccount', 'alice@example.com');
+    await throttle.recordFailure('loginAccount', 'alice@example.com');
+    await assertThrottled(throttle.check('loginAccount', 'alice@example.com'), 'loginAccount', 3600);
+  });
+
+  test('reset clears a rule for a key', async () => {
+    await throttle.consume('register', '198.51.100.7');
+    await throttle.consume('register', '198.51.100.7');
+    await throttle.reset('register', '198.51.100.7');
+    assert.equal((await throttle.consume('register', '198.51.100.7')).count, 1);
+  });
+});
+
+describe('Throttle login protection', () => {
+  let throttle: Throttle;
+  beforeEach(() => {
+    throttle = new Throttle(new MemoryStore(), limits);
+  });
+  afterEach(async () => {
+    await throttle.close();
+  });
+
+  const victim = 'victim@example.com';
+
+  test('after max failures for an account from one IP, that IP is refused but others are not', async () => {
+    const attacker = { ip: '203.0.113.1', account: victim };
+    for (let i = 0; i < 3; i++) {
+      await throttle.checkLogin(attacker);
+      await throttle.recordLoginFailure(attacker);
+    }
+    await assertThrottled(throttle.checkLogin(attacker), 'loginAccountIp', 900);
+    await throttle.checkLogin({ ip: '203.0.113.2', account: victim });
+  });
+
+  test('a successful login clears the failures of that account and IP', async () => {
+    const user = { ip: '203.0.113.9', account: victim };
+    for (let i = 0; i < 2; i++) await throttle.recordLoginFailure(user);
+    await throttle.recordLoginSuccess(user);
+    for (let i = 0; i < 2; i++) await throttle.recordLoginFailure(user);
+    await throttle.checkLogin(user);
+  });
+
+  test('every login attempt counts against the per-IP limit, successful or not', async () => {
+    for (let i = 0; i < 20; i++)
+      await throttle.checkLogin({ ip: '203.0.113.3', account: `u${i}@example.com` });
+    await assertThrottled(
+      throttle.checkLogin({ ip: '203.0.113.3', account: 'new@example.com' }),
+      'loginIp',
+      300,
+    );
+  });
+
+  test('failures from many IPs lock out unknown devices but not a known device of the owner', async () => {
+    for (let i = 0; i < 5; i++) {
+      const attacker = { ip: `203.0.113.${100 + i}`, account: victim };
+      await throttle.checkLogin(attacker);
+      await throttle.recordLoginFailure(attacker);
+    }
+    await assertThrottled(
+      throttle.checkLogin({ ip: '198.51.100.50', account: victim }),
+      'loginAccount',
+      3600,
+    );
+    await throttle.checkLogin({ ip: '198.51.100.50', account: victim, knownDevice: true });
+  });
+
+  test('failures from a known device never count against the account-wide limit', async () => {
+    for (let i = 0; i < 3; i++) {
+      const owner = { ip: `198.51.100.${i}`, account: victim, knownDevice: true };
+      for (let j = 0; j < 2; j++) await throttle.recordLoginFailure(owner);
+    }
+    // 6 failures from known devices > loginAccount max of 5, yet an unknown device may still try.
+    await throttle.checkLogin({ ip: '198.51.100.99', account: victim });
+  });
+
+  test('a known device is still subject to the account+IP limit', async () => {
+    const device = { ip: '198.51.100.7', account: victim, knownDevice: true };
+    for (let i = 0; i < 3; i++) await throttle.recordLoginFailure(device);
+    await assertThrottled(throttle.checkLogin(device), 'loginAccountIp', 900);
+  });
+});
+
+describe('ThrottledError', () => {
+  test('carries rule, retryAfterSec, code rate_limited and status 429 for the error handler', () => {
+    const err = new ThrottledError('forgotIp', 42);
+    assert.ok(err instanceof Error);
+    assert.equal(err.name, 'ThrottledError');
+    assert.equal(err.rule, 'forgotIp');
+    assert.equal(err.retryAfterSec, 42);
+    assert.equal(err.code, 'rate_limited');
+    assert.equal(err.statusCode, 429);
+    assert.match(err.message, /42 seconds/);
+  });
+});
