@@ -1,0 +1,64 @@
+import { availableParallelism } from 'node:os';
+import { humanVersion, tfjsVersion } from './human-loader.js';
+import { WorkerPool } from './pool.js';
+import type { EmotionDetector, FaceEmotion } from './types.js';
+
+export { EMOTIONS } from './types.js';
+export type { Emotion, EmotionDetector, FaceBox, FaceEmotion } from './types.js';
+
+/**
+ * The face-emotion detector: `@vladmandic/human` (BlazeFace + facemesh for faces, its FER2013
+ * mini-Xception for emotions) on the TensorFlow.js WASM backend, one worker thread per core, so
+ * inference never blocks the event loop. Weights come from node_modules, never the network.
+ *
+ * @example
+ * const detector = createEmotionDetector();
+ * await detector.load();
+ * const faces = await detector.detect(jpegBytes); // largest face first, [] when none
+ * await detector.close();
+ */
+export function createEmotionDetector(opts: { workers?: number } = {}): EmotionDetector {
+  const pool = new WorkerPool(Math.max(1, opts.workers ?? availableParallelism()));
+  const model = `human@${humanVersion()} blazeface+facemesh+emotion (tfjs-wasm ${tfjsVersion()})`;
+  let loading: Promise<void> | undefined;
+  let loaded = false;
+  let loadTimeMs: number | undefined;
+
+  const load = (): Promise<void> => {
+    if (!loading) {
+      const started = performance.now();
+      loading = pool.start().then(
+        () => {
+          loaded = true;
+          loadTimeMs = performance.now() - started;
+        },
+        async (err: unknown) => {
+          loading = undefined;
+          await pool.close();
+          throw err;
+        },
+      );
+    }
+    return loading;
+  };
+
+  return {
+    model,
+    get loaded() {
+      return loaded;
+    },
+    get loadTimeMs() {
+      return loadTimeMs;
+    },
+    load,
+    async detect(image: Buffer): Promise<FaceEmotion[]> {
+      if (!loaded) await load();
+      return pool.run(image);
+    },
+    async close() {
+      loaded = false;
+      loading = undefined;
+      await pool.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/** The seven FER2013 labels, in the order used everywhere in emotion-api. */
+export const EMOTIONS = ['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise'] as const;
+export type Emotion = (typeof EMOTIONS)[number];
+
+/** A face's bounding box in pixels of the image given to `detect` (after EXIF rotation). */
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One face: its box, the most likely emotion, and the probabilities of all seven (summing to 1). */
+export interface FaceEmotion {
+  box: FaceBox;
+  emotion: Emotion;
+  confidence: number;
+  probabilities: Record<Emotion, number>;
+}
+
+export interface EmotionDetector {
+  /** Model name and version, e.g. "human@3.3.6 blazeface+facemesh+emotion (tfjs-wasm 4.22.0)". */
+  readonly model: string;
+  readonly loaded: boolean;
+  /** Milliseconds the last `load()` took (workers started, weights loaded, warmed up); undefined before. */
+  readonly loadTimeMs?: number;
+  /** Starts the workers, loads the weights from node_modules (never the network) and warms up. */
+  load(): Promise<void>;
+  /** JPEG/PNG/WebP bytes in; faces out, largest first; [] when there is none. */
+  detect(image: Buffer): Promise<FaceEmotion[]>;
+  close(): Promise<void>;
+}
+
+/** Error shape passed from a worker to the main thread. */
+export interface WorkerError {
+  status: number;
+  code: string;
+  title: string;
+  detail?: string;
+}
+
+export type ToWorker = { type: 'detect'; id: number; image: ArrayBuffer };
+export type FromWorker =
+  | { type: 'ready'; loadTimeMs: number }
+  | { type: 'init-error'; message: string }
+  | { type: 'result'; id: number; faces: FaceEmotion[] }
+  | { type: 'error'; id: number; error: WorkerError };

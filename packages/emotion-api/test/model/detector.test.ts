@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { normalizeImage } from '../../src/images/normalize.js';
+import {
+  createEmotionDetector,
+  EMOTIONS,
+  type EmotionDetector,
+  type FaceEmotion,
+} from '../../src/model/index.js';
+
+const fixtures = new URL('../../../../fixtures/', import.meta.url);
+const PHOTOS = ['Happy-test', 'disgust_test', 'neutral_test', 'sad_test', 'surprise_test'];
+
+function assertWellFormed(face: FaceEmotion, width: number, height: number): void {
+  const sum = EMOTIONS.reduce((acc, e) => acc + face.probabilities[e], 0);
+  assert.ok(Math.abs(sum - 1) <= 1e-6, `probabilities sum to ${sum}`);
+  for (const e of EMOTIONS) assert.ok(face.probabilities[e] >= 0 && face.probabilities[e] <= 1);
+  assert.deepEqual(Object.keys(face.probabilities).sort(), [...EMOTIONS].sort());
+  assert.equal(face.confidence, Math.max(...EMOTIONS.map((e) => face.probabilities[e])));
+  assert.equal(face.probabilities[face.emotion], face.confidence);
+  const { x, y, width: w, height: h } = face.box;
+  assert.ok(x >= 0 && y >= 0 && w > 0 && h > 0, `box ${JSON.stringify(face.box)}`);
+  assert.ok(x + w <= width && y + h <= height, `box ${JSON.stringify(face.box)} inside ${width}×${height}`);
+}
+
+describe('emotion detector (human on tfjs-wasm, worker threads)', () => {
+  let detector: EmotionDetector;
+
+  before(async () => {
+    detector = createEmotionDetector({ workers: 2 });
+    assert.equal(detector.loaded, false);
+    await detector.load();
+  });
+  after(() => detector.close());
+
+  it('reports a model name and version and that it is loaded', () => {
+    assert.match(detector.model, /^human@3\.3\.6 .*tfjs-wasm 4\.22\.0/);
+    assert.equal(detector.loaded, true);
+    assert.ok((detector.loadTimeMs ?? 0) > 0);
+  });
+
+  for (const name of PHOTOS) {
+    it(`finds a face with a plausible box and probabilities summing to 1 in ${name}.jpg`, async () => {
+      const { jpeg, width, height } = await normalizeImage(
+        await readFile(new URL(`faces/${name}.jpg`, fixtures)),
+      );
+      const faces = await detector.detect(jpeg);
+      assert.ok(faces.length >= 1, 'at least one face');
+      const [face] = faces as [FaceEmotion];
+      assertWellFormed(face, width, height);
+      // A portrait selfie: the face is a sizeable part of the picture, not a speck or the whole frame.
+      assert.ok(face.box.width >= width * 0.2 && face.box.width <= width, `box width ${face.box.width}`);
+      assert.ok(
+        face.box.height >= height * 0.1 && face.box.height <= height * 0.8,
+        `box height ${face.box.height}`,
+      );
+    });
+  }
+
+  it('classifies the happy photo as happy', async () => {
+    const faces = await detector.detect(await readFile(new URL('faces/Happy-test.jpg', fixtures)));
+    assert.equal(faces[0]?.emotion, 'happy');
+  });
+
+  it('puts the largest face first when there are several', async () => {
+    const happy = await readFile(new URL('faces/Happy-test.jpg', fixtures));
+    const sad = await readFile(new URL('faces/sad_test.jpg', fixtures));
+    const big = await sharp(happy).resize(400, 711).toBuffer();
+    const small = await sharp(sad).resize(250, 444).toBuffer();
+    const group = await sharp({ create: { width: 800, height: 760, channels: 3, background: '#9aa' } })
+      .composite([
+        { input: small, left: 520, top: 150 },
+        { input: big, left: 20, top: 20 },
+      ])
+      .jpeg()
+      .toBuffer();
+    const faces = await detector.detect(group);
+    assert.equal(faces.length, 2);
+    const [first, second] = faces as [FaceEmotion, FaceEmotion];
+    assertWellFormed(first, 800, 760);
+    assertWellFormed(second, 800, 760);
+    assert.ok(first.box.width * first.box.height > second.box.width * second.box.height);
+    assert.ok(
+      first.box.x < 420 && second.box.x >= 500,
+      'the big face is on the left, the small one on the right',
+    );
+  });
+
+  it('classifies a 48×48 FER2013 crop as exactly one face covering the image', async () => {
+    const dir = new URL('fer2013-sample/surprise/', fixtures);
+    const [file] = (await readdir(dir)).sort();
+    const faces = await detector.detect(await readFile(new URL(file as string, dir)));
+    assert.equal(faces.length, 1);
+    const [face] = faces as [FaceEmotion];
+    assert.deepEqual(face.box, { x: 0, y: 0, width: 48, height: 48 });
+    assertWellFormed(face, 48, 48);
+  });
+
+  it('returns no face for a blank grey 200×200 image', async () => {
+    const grey = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
+    assert.deepEqual(await detector.detect(grey), []);
+  });
+
+  it('returns no face for a 10×10 image', async () => {
+    const tiny = await sharp(await readFile(new URL('faces/Happy-test.jpg', fixtures)))
+      .resize(10, 10)
+      .png()
+      .toBuffer();
+    assert.deepEqual(await detector.detect(tiny), []);
+  });
+
+  it('returns no face for a landscape photo without a face', async () => {
+    const noise = Buffer.alloc(640 * 360 * 3);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) % 251;
+    const img = await sharp(noise, { raw: { width: 640, height: 360, channels: 3 } })
+      .jpeg()
+      .toBuffer();
+    assert.deepEqual(await detector.detect(img), []);
+  });
+
+  it('resolves many concurrent detections with the same result as one at a time', async () => {
+    const photos = await Promise.all(PHOTOS.map((p) => readFile(new URL(`faces/${p}.jpg`, fixtures))));
+    const sequential: FaceEmotion[][] = [];
+    for (const photo of photos) sequential.push(await detector.detect(photo));
+    const concurrent = await Promise.all([...photos, ...photos].map((p) => detector.detect(p)));
+    assert.equal(concurrent.length, 10);
+    for (const [i, faces] of concurrent.entries()) assert.deepEqual(faces, sequential[i % photos.length]);
+  });
+
+  it('rejects bytes that are not an image with 415 unsupported_media_type', async () => {
+    await assert.rejects(detector.detect(Buffer.from('not an image')), {
+      status: 415,
+      code: 'unsupported_media_type',
+    });
+  });
+});
