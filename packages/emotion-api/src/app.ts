@@ -1,0 +1,133 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { AuthClient } from '@emotion-app/auth-client';
+import { createRequireAuth, createTokenVerifier } from '@emotion-app/auth-client/server';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from './app-context.js';
+import { SessionCookies } from './auth/cookies.js';
+import { createCsrfGuard } from './auth/csrf.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/database.js';
+import { notFoundError, registerErrorHandling, sendProblem } from './http/problem.js';
+import { createEmotionDetector, type EmotionDetector } from './model/index.js';
+import { authRoutes } from './routes/auth.js';
+import { detectRoutes } from './routes/detect.js';
+import { healthRoutes } from './routes/health.js';
+import { historyRoutes } from './routes/history.js';
+import { registerWebApp, sendSpa, wantsSpa } from './routes/web.js';
+import { ImageStore } from './storage/image-store.js';
+
+export interface AppDeps {
+  /** An already created detector (tests); the app then neither loads nor closes it. */
+  detector?: EmotionDetector;
+  /** Load the model before listening (default true). */
+  loadModel?: boolean;
+}
+
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Builds the emotion-api Fastify app: auth proxy, CSRF guard, detection, history, health and
+ * docs, plus the built web app when `config.webDist` is set. Closing the app closes the
+ * database and (when the app created it) the model's workers.
+ */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: JSON_BODY_LIMIT,
+  });
+
+  const ownsDetector = deps.detector === undefined;
+  const detector = deps.detector ?? createEmotionDetector({ workers: config.modelWorkers });
+  const db = openDatabase(config.dataDir);
+  app.addHook('onClose', async () => {
+    db.close();
+    if (ownsDetector) await detector.close();
+  });
+
+  const cookies = new SessionCookies(config.production);
+  const verifier = createTokenVerifier({
+    secret: config.jwtSecret,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+  });
+  const ctx: AppContext = {
+    config,
+    auth: new AuthClient({ baseUrl: config.authUrl, timeoutMs: config.authTimeoutMs }),
+    cookies,
+    db,
+    images: new ImageStore(config.dataDir),
+    detector,
+    requireAuth: createRequireAuth(verifier, { cookieName: cookies.names.access }),
+  };
+
+  registerErrorHandling(app);
+  app.setNotFoundHandler((request, reply) => {
+    if (config.webDist && wantsSpa(request)) return sendSpa(reply);
+    return sendProblem(reply, notFoundError(request.method, request.url));
+  });
+
+  // An empty JSON body counts as no body (routes with optional bodies, e.g. POST /auth/refresh).
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    jsonParser(request, body as string, done);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyCors, {
+    origin: [...config.corsOrigins],
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['content-type', 'authorization', 'x-csrf-token'],
+    exposedHeaders: ['retry-after'],
+  });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 20 },
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'emotion-api',
+        version: '0.1.0',
+        description:
+          'Emotion detection behind auth-server. Browsers use the cookies set by /auth/login (and send ' +
+          'X-CSRF-Token on state-changing requests); other clients send Authorization: Bearer <accessToken>.',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          cookieAuth: { type: 'apiKey', in: 'cookie', name: cookies.names.access },
+        },
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('preHandler', createCsrfGuard(cookies, config.corsOrigins));
+
+  await app.register(async (scope) => {
+    await authRoutes(scope, ctx);
+    await detectRoutes(scope, ctx);
+    await historyRoutes(scope, ctx);
+    await healthRoutes(scope, ctx);
+  });
+  if (config.webDist) await registerWebApp(app, config.webDist);
+
+  if (ownsDetector && deps.loadModel !== false) {
+    app.addHook('onReady', async () => {
+      const started = performance.now();
+      await detector.load();
+      app.log.info({ model: detector.model, ms: Math.round(performance.now() - started) }, 'model loaded');
+    });
+  }
+  return app;
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import type { Session } from '@emotion-app/auth-client';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** The access-token cookie lives as long as the refresh token (30 days), see DESIGN §4. */
+export const SESSION_COOKIE_MAX_AGE_SEC = 30 * 24 * 60 * 60;
+export const DEVICE_COOKIE_MAX_AGE_SEC = 365 * 24 * 60 * 60;
+
+export interface CookieNames {
+  access: string;
+  refresh: string;
+  csrf: string;
+  device: string;
+}
+
+/** Plain names in development; `__Host-`/`__Secure-` prefixed (and `Secure`) in production. */
+export function cookieNames(production: boolean): CookieNames {
+  return production
+    ? {
+        access: '__Host-access_token',
+        refresh: '__Secure-refresh_token',
+        csrf: '__Host-csrf_token',
+        device: '__Secure-device_token',
+      }
+    : { access: 'access_token', refresh: 'refresh_token', csrf: 'csrf_token', device: 'device_token' };
+}
+
+/** Sets and clears the session cookies of emotion-api. */
+export class SessionCookies {
+  readonly names: CookieNames;
+
+  constructor(private readonly production: boolean) {
+    this.names = cookieNames(production);
+  }
+
+  /** Sets access, refresh and a fresh CSRF cookie (and the device cookie when the session has one). */
+  set(reply: FastifyReply, session: Session): void {
+    const secure = this.production;
+    reply.setCookie(this.names.access, session.accessToken, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: SESSION_COOKIE_MAX_AGE_SEC,
+      secure,
+    });
+    reply.setCookie(this.names.refresh, session.refreshToken, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/auth',
+      maxAge: SESSION_COOKIE_MAX_AGE_SEC,
+      secure,
+    });
+    reply.setCookie(this.names.csrf, randomBytes(32).toString('base64url'), {
+      httpOnly: false,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: SESSION_COOKIE_MAX_AGE_SEC,
+      secure,
+    });
+    if (session.deviceToken) {
+      reply.setCookie(this.names.device, session.deviceToken, {
+        httpOnly: true,
+        sameSite: 'strict',
+        path: '/auth',
+        maxAge: DEVICE_COOKIE_MAX_AGE_SEC,
+        secure,
+      });
+    }
+  }
+
+  /** Expires the session cookies; the device cookie stays (it only softens login throttling). */
+  clear(reply: FastifyReply): void {
+    const secure = this.production;
+    reply.clearCookie(this.names.access, { httpOnly: true, sameSite: 'lax', path: '/', secure });
+    reply.clearCookie(this.names.refresh, { httpOnly: true, sameSite: 'strict', path: '/auth', secure });
+    reply.clearCookie(this.names.csrf, { httpOnly: false, sameSite: 'lax', path: '/', secure });
+  }
+
+  accessToken(request: FastifyRequest): string | undefined {
+    return nonEmpty(request.cookies[this.names.access]);
+  }
+
+  refreshToken(request: FastifyRequest): string | undefined {
+    return nonEmpty(request.cookies[this.names.refresh]);
+  }
+
+  csrfToken(request: FastifyRequest): string | undefined {
+    return nonEmpty(request.cookies[this.names.csrf]);
+  }
+
+  deviceToken(request: FastifyRequest): string | undefined {
+    return nonEmpty(request.cookies[this.names.device]);
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** The Bearer token of the Authorization header, if any. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}

@@ -1,0 +1,360 @@
+import type { Session } from '@emotion-app/auth-client';
+import {
+  ChangePasswordBody,
+  EmailBody,
+  LoginBody,
+  LogoutScope,
+  RegisterBody,
+  ResetPasswordBody,
+  SessionsResponse,
+  StatusMessage,
+  TokenBody,
+  UpdateUserBody,
+  User,
+} from '@emotion-app/auth-client/contract';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { bearerToken } from '../auth/cookies.js';
+import { AppError } from '../errors.js';
+import { toAppError } from '../http/problem.js';
+import { ProblemResponses, secured as securedBase } from './schemas.js';
+
+const SessionResponse = Type.Object({
+  user: User,
+  expiresAt: Type.Integer({ description: 'Unix time in seconds when the access token expires' }),
+  expiresIn: Type.Integer({ description: 'seconds until the access token expires' }),
+  accessToken: Type.String({ description: 'for non-browser clients (Bearer); browsers use the cookies' }),
+  refreshToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+});
+
+const TokenUser = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  role: Type.String(),
+  name: Type.Optional(Type.String()),
+  emailVerified: Type.Optional(Type.Boolean()),
+  createdAt: Type.Optional(Type.String()),
+  updatedAt: Type.Optional(Type.String()),
+});
+
+const tags = ['auth'];
+
+/** The `/auth/*` proxy to auth-server (DESIGN §4): cookies for browsers, JSON for everyone. */
+export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const { auth, cookies } = ctx;
+  const noCsrf = { csrf: false } as const;
+
+  /** Client IP and user agent, so auth-server's throttling and sessions list see the real client. */
+  const forward = (request: FastifyRequest) => {
+    const headers: Record<string, string> = { 'x-forwarded-for': request.ip };
+    const ua = request.headers['user-agent'];
+    if (ua) headers['user-agent'] = ua;
+    return { headers };
+  };
+  const accessTokenOf = (request: FastifyRequest): string => {
+    const token = bearerToken(request) ?? cookies.accessToken(request);
+    if (!token) throw new AppError(401, 'invalid_token', 'Authentication required');
+    return token;
+  };
+  const sendSession = (reply: FastifyReply, session: Session) => {
+    cookies.set(reply, session);
+    return {
+      user: session.user,
+      expiresAt: session.expiresAt,
+      expiresIn: session.expiresIn,
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      tokenType: session.tokenType,
+    };
+  };
+  const emptyBody = async (request: FastifyRequest) => {
+    if (request.body === undefined || request.body === null) request.body = {};
+  };
+
+  app.post(
+    '/auth/register',
+    {
+      config: noCsrf,
+      schema: {
+        tags,
+        summary: 'Create an account',
+        body: RegisterBody,
+        response: { 201: StatusMessage, ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const result = await auth.register(request.body as RegisterBody, forward(request));
+      return reply.code(201).send(result);
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    {
+      config: noCsrf,
+      schema: {
+        tags,
+        summary: 'Sign in; sets the session cookies',
+        body: LoginBody,
+        response: { 200: SessionResponse, ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as LoginBody;
+      const deviceToken = body.deviceToken ?? cookies.deviceToken(request);
+      const session = await auth.login(
+        { email: body.email, password: body.password, ...(deviceToken ? { deviceToken } : {}) },
+        forward(request),
+      );
+      return sendSession(reply, session);
+    },
+  );
+
+  app.post(
+    '/auth/verify',
+    {
+      config: noCsrf,
+      schema: {
+        tags,
+        summary: 'Complete email verification with the mailed token; sets the session cookies',
+        body: TokenBody,
+        response: { 200: SessionResponse, ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const session = await auth.verifyEmail((request.body as TokenBody).token, forward(request));
+      return sendSession(reply, session);
+    },
+  );
+
+  app.get(
+    '/auth/verify',
+    {
+      schema: {
+        tags,
+        summary: 'Old link shape: redirects to the web page /verify-email without consuming the token',
+        querystring: Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) }),
+        response: { 302: Type.Null(), ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { token } = request.query as { token: string };
+      return reply.redirect(`/verify-email?token=${encodeURIComponent(token)}`, 302);
+    },
+  );
+
+  app.post(
+    '/auth/refresh',
+    {
+      preValidation: emptyBody,
+      schema: {
+        tags,
+        summary: 'Rotate the refresh token (from the refresh_token cookie or the body); sets the cookies',
+        body: Type.Object({ refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })) }),
+        response: { 200: SessionResponse, ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const fromBody = (request.body as { refreshToken?: string }).refreshToken;
+      const refreshToken = fromBody ?? cookies.refreshToken(request);
+      if (!refreshToken) throw new AppError(401, 'invalid_token', 'No refresh token', 'Sign in again.');
+      try {
+        return sendSession(reply, await auth.refreshToken(refreshToken, forward(request)));
+      } catch (err) {
+        const appError = toAppError(err, reply);
+        // The session is over (rotated out, reused, revoked): drop the cookies with it.
+        if (appError && appError.status === 401 && fromBody === undefined) cookies.clear(reply);
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      preValidation: emptyBody,
+      schema: {
+        tags,
+        summary: 'Sign out (scope local, global or others); clears the cookies',
+        body: Type.Object({
+          refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+          scope: Type.Optional(LogoutScope),
+        }),
+        querystring: Type.Object({ scope: Type.Optional(LogoutScope) }),
+        response: { 204: Type.Null(), ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { refreshToken?: string; scope?: 'local' | 'global' | 'others' };
+      const scope =
+        body.scope ?? (request.query as { scope?: 'local' | 'global' | 'others' }).scope ?? 'local';
+      const refreshToken = body.refreshToken ?? cookies.refreshToken(request);
+      const accessToken = bearerToken(request) ?? cookies.accessToken(request);
+      // `others` keeps this session signed in; every other scope ends it here too.
+      if (scope !== 'others') cookies.clear(reply);
+      try {
+        await auth.logout(refreshToken, {
+          scope,
+          ...(accessToken ? { accessToken } : {}),
+          ...forward(request),
+        });
+      } catch (err) {
+        const appError = toAppError(err, reply);
+        // An already dead session is signed out all the same; an unreachable auth-server is reported.
+        if (!appError || appError.status >= 500 || scope === 'others') throw err;
+      }
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/auth/forgot-password',
+    {
+      config: noCsrf,
+      schema: {
+        tags,
+        summary: 'Mail a password-reset link',
+        body: EmailBody,
+        response: { 202: StatusMessage, ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      await auth.forgotPassword((request.body as EmailBody).email, forward(request));
+      return reply.code(202).send({
+        status: 'accepted',
+        message: 'If an account exists for this address, a password-reset link is on its way.',
+      });
+    },
+  );
+
+  app.post(
+    '/auth/resend-verification',
+    {
+      config: noCsrf,
+      schema: {
+        tags,
+        summary: 'Mail a new verification link',
+        body: EmailBody,
+        response: { 202: StatusMessage, ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      await auth.resendVerification((request.body as EmailBody).email, forward(request));
+      return reply.code(202).send({
+        status: 'accepted',
+        message: 'If this address has an unverified account, a new verification link is on its way.',
+      });
+    },
+  );
+
+  app.post(
+    '/auth/reset-password',
+    {
+      config: noCsrf,
+      schema: {
+        tags,
+        summary: 'Set a new password with the mailed token (signs out every session)',
+        body: ResetPasswordBody,
+        response: { 204: Type.Null(), ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as ResetPasswordBody;
+      await auth.resetPassword(body.token, body.password, forward(request));
+      return reply.code(204).send();
+    },
+  );
+
+  const secured = { tags, ...securedBase };
+
+  app.get(
+    '/auth/me',
+    {
+      preHandler: ctx.requireAuth,
+      schema: {
+        ...secured,
+        summary: 'The signed-in user (from auth-server; from the verified token when it is unreachable)',
+        response: { 200: Type.Object({ user: TokenUser }), ...ProblemResponses },
+      },
+    },
+    async (request) => {
+      try {
+        return { user: await auth.getUser(accessTokenOf(request), forward(request)) };
+      } catch (err) {
+        const appError = toAppError(err);
+        if (appError?.code !== 'auth_unavailable') throw err;
+        const user = request.user;
+        return { user: { id: user.id, email: user.email, role: user.role } };
+      }
+    },
+  );
+
+  app.patch(
+    '/auth/me',
+    {
+      preHandler: ctx.requireAuth,
+      schema: {
+        ...secured,
+        summary: 'Change the display name',
+        body: UpdateUserBody,
+        response: { 200: Type.Object({ user: User }), ...ProblemResponses },
+      },
+    },
+    async (request) => ({
+      user: await auth.updateUser(accessTokenOf(request), request.body as UpdateUserBody, forward(request)),
+    }),
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      preHandler: ctx.requireAuth,
+      schema: {
+        ...secured,
+        summary: "Change the password (signs out the user's other sessions)",
+        body: ChangePasswordBody,
+        response: { 204: Type.Null(), ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      await auth.changePassword(accessTokenOf(request), request.body as ChangePasswordBody, forward(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/auth/sessions',
+    {
+      preHandler: ctx.requireAuth,
+      schema: {
+        ...secured,
+        summary: "The user's sessions",
+        response: { 200: SessionsResponse, ...ProblemResponses },
+      },
+    },
+    async (request) => ({ sessions: await auth.listSessions(accessTokenOf(request), forward(request)) }),
+  );
+
+  app.delete(
+    '/auth/sessions/:id',
+    {
+      preHandler: ctx.requireAuth,
+      schema: {
+        ...secured,
+        summary: 'Revoke one session (it can no longer refresh)',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: { 204: Type.Null(), ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      await auth.revokeSession(
+        accessTokenOf(request),
+        (request.params as { id: string }).id,
+        forward(request),
+      );
+      return reply.code(204).send();
+    },
+  );
+}

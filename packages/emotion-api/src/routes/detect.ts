@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { insertPrediction, type Prediction } from '../db/predictions.repository.js';
+import { AppError } from '../errors.js';
+import { normalizeImage } from '../images/normalize.js';
+import type { FaceEmotion } from '../model/index.js';
+import { PredictionResponse, ProblemResponses, secured, toPredictionResponse } from './schemas.js';
+
+function area(face: FaceEmotion): number {
+  return face.box.width * face.box.height;
+}
+
+/** POST /detect: one uploaded image in, the emotion of every face out, stored in the caller's history. */
+export async function detectRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const { config, db, images, detector } = ctx;
+  const rateLimit = app.rateLimit({
+    max: config.detectRateLimit,
+    timeWindow: 60_000,
+    keyGenerator: (request) => `detect:${request.user?.id ?? request.ip}`,
+    errorResponseBuilder: (_request, context) =>
+      new AppError(
+        429,
+        'rate_limited',
+        'Too many requests',
+        `At most ${context.max} detections a minute; retry in ${context.after}.`,
+      ),
+  });
+
+  app.post(
+    '/detect',
+    {
+      preHandler: [ctx.requireAuth, rateLimit],
+      schema: {
+        ...secured,
+        tags: ['emotions'],
+        summary: 'Detect the emotion of every face in an image',
+        description:
+          `multipart/form-data with one file field \`image\` (JPEG, PNG or WebP, up to ${config.maxUploadBytes} bytes). ` +
+          'Answers the largest face at the top level and every face in `faces`. 422 no_face_detected or ' +
+          'low_confidence (still stored), 413 payload_too_large / image_too_large, 415 unsupported_media_type.',
+        consumes: ['multipart/form-data'],
+        response: { 200: PredictionResponse, ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      let file: MultipartFile | undefined;
+      try {
+        file = await request.file({
+          limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 20 },
+        });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
+          throw new AppError(
+            415,
+            'unsupported_media_type',
+            'Unsupported media type',
+            'Send multipart/form-data with a file field "image".',
+          );
+        }
+        throw err;
+      }
+      if (file?.fieldname !== 'image') {
+        file?.file.resume();
+        throw new AppError(
+          400,
+          'validation_failed',
+          'Validation failed',
+          'The file field "image" is required.',
+          {
+            errors: [{ path: 'image', message: 'is required' }],
+          },
+        );
+      }
+      // Throws FST_REQ_FILE_TOO_LARGE (413) as soon as the stream crosses the limit.
+      const upload = await file.toBuffer();
+      const { jpeg } = await normalizeImage(upload, { maxPixels: config.maxImagePixels });
+      const faces = (await detector.detect(jpeg)).slice().sort((a, b) => area(b) - area(a));
+      const top = faces[0];
+      if (!top) {
+        throw new AppError(422, 'no_face_detected', 'No face detected', 'No face was found in the image.');
+      }
+      const lowConfidence = top.confidence < config.minConfidence;
+      const imageFile = await images.save(jpeg);
+      const prediction: Prediction = {
+        id: randomUUID(),
+        userId: request.user.id,
+        createdAt: new Date().toISOString(),
+        emotion: top.emotion,
+        confidence: top.confidence,
+        probabilities: top.probabilities,
+        faces,
+        model: detector.model,
+        imageFile,
+        lowConfidence,
+      };
+      try {
+        insertPrediction(db, prediction);
+      } catch (err) {
+        await images.remove(imageFile);
+        throw err;
+      }
+      const body = toPredictionResponse(prediction);
+      if (lowConfidence) {
+        throw new AppError(
+          422,
+          'low_confidence',
+          'Low confidence',
+          `The best guess (${top.emotion}, ${top.confidence.toFixed(2)}) is below the minimum confidence ${config.minConfidence}.`,
+          { prediction: body },
+        );
+      }
+      return reply.send(body);
+    },
+  );
+}

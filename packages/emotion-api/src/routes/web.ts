@@ -1,0 +1,33 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * Serves the built web app at `/`. Unknown GET paths whose client accepts HTML get index.html
+ * (client-side routes such as /verify-email); everything else falls through to the 404 problem.
+ */
+export async function registerWebApp(app: FastifyInstance, webDist: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root: webDist,
+    prefix: '/',
+    wildcard: true,
+    index: ['index.html'],
+    cacheControl: true,
+    maxAge: 0,
+    setHeaders: (reply, filePath) => {
+      // Vite's hashed assets never change; index.html must always be revalidated.
+      if (/[\\/]assets[\\/]/.test(filePath))
+        reply.header('cache-control', 'public, max-age=31536000, immutable');
+      else reply.header('cache-control', 'no-cache');
+    },
+  });
+}
+
+/** Whether a request that matched no route should get the SPA's index.html. */
+export function wantsSpa(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+export function sendSpa(reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'no-cache').sendFile('index.html');
+}
