@@ -1,1 +1,10 @@
+/**
+ * `@emotion-app/auth-client`: the typed SDK of auth-server. Browser-safe (no Node-only imports):
+ * `AuthClient` for every HTTP call, `AuthError` for every failure, `createSessionFetch` for
+ * browser apps on cookie sessions, and the shared contract types. The Node-only verifier and
+ * `requireAuth` live in `@emotion-app/auth-client/server`.
+ */
+export { AuthClient, type AuthClientOptions, type LogoutOptions, type RequestOptions } from './client.js';
 export * from './contract.js';
+export { AuthError, type AuthErrorInit, type FieldError, isAuthError } from './errors.js';
+export { createSessionFetch, type LockManagerLike, type SessionFetchOptions } from './session-fetch.js';
