@@ -1,0 +1,33 @@
+/** Bearer authentication for auth-server's own routes: a valid JWT whose session is still live. */
+import type { AccessTokenClaims } from '@emotion-app/auth-client/contract';
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { invalidToken, unauthorized } from '../errors.js';
+import { findLiveSession } from '../sessions/repository.js';
+
+export interface AuthContext {
+  userId: string;
+  sessionId: string;
+  claims: AccessTokenClaims;
+}
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/** Verifies the Bearer token and that its session is live; throws 401 otherwise. */
+export async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<AuthContext> {
+  const token = bearerToken(request);
+  if (!token) {
+    if (request.headers.authorization)
+      throw invalidToken('The Authorization header must be "Bearer <token>".');
+    throw unauthorized('Send an access token as "Authorization: Bearer <token>".');
+  }
+  const claims = ctx.jwt.verify(token);
+  const session = await findLiveSession(ctx.db, claims.sid);
+  if (!session || session.user_id !== claims.sub) throw invalidToken('The session has ended. Sign in again.');
+  return { userId: claims.sub, sessionId: claims.sid, claims };
+}

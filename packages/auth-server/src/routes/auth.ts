@@ -1,0 +1,137 @@
+/** POST /api/auth/*: thin handlers over users/service.ts and sessions/service.ts. */
+import {
+  EmailBody,
+  IntrospectBody,
+  IntrospectResponse,
+  LoginBody,
+  LogoutBody,
+  LogoutScope,
+  RefreshBody,
+  RegisterBody,
+  ResetPasswordBody,
+  Session,
+  StatusMessage,
+  TokenBody,
+} from '@emotion-app/auth-client/contract';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { authenticate, bearerToken } from '../http/authenticate.js';
+import { errorResponses, NoContent } from '../http/schemas.js';
+import { findLiveSession } from '../sessions/repository.js';
+import { logout, refreshSession } from '../sessions/service.js';
+import { normalizeEmail } from '../users/email.js';
+import {
+  forgotPassword,
+  login,
+  register,
+  resendVerification,
+  resetPassword,
+  verifyEmail,
+} from '../users/service.js';
+
+const tags = ['auth'];
+
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { ctx } = app;
+  const { throttle } = ctx;
+
+  app.post(
+    '/register',
+    { schema: { tags, body: RegisterBody, response: { 201: StatusMessage, ...errorResponses } } },
+    async (request, reply) => {
+      await throttle.consume('register', request.client.ip);
+      const answer = await register(ctx, request.body, request.client);
+      return reply.code(201).send(answer);
+    },
+  );
+
+  app.post(
+    '/verify',
+    { schema: { tags, body: TokenBody, response: { 200: Session, ...errorResponses } } },
+    async (request) => {
+      await throttle.consume('verify', request.client.ip);
+      return verifyEmail(ctx, request.body.token, request.client);
+    },
+  );
+
+  app.post(
+    '/resend-verification',
+    { schema: { tags, body: EmailBody, response: { 202: StatusMessage, ...errorResponses } } },
+    async (request, reply) => {
+      await throttle.consume('resendIp', request.client.ip);
+      await throttle.consume('resendEmail', normalizeEmail(request.body.email));
+      return reply.code(202).send(await resendVerification(ctx, request.body.email));
+    },
+  );
+
+  app.post(
+    '/login',
+    { schema: { tags, body: LoginBody, response: { 200: Session, ...errorResponses } } },
+    async (request) => login(ctx, request.body, request.client),
+  );
+
+  app.post(
+    '/refresh',
+    { schema: { tags, body: RefreshBody, response: { 200: Session, ...errorResponses } } },
+    async (request) => {
+      await throttle.consume('refresh', request.client.ip);
+      return refreshSession(ctx, request.body.refreshToken, request.client);
+    },
+  );
+
+  app.post(
+    '/logout',
+    {
+      schema: {
+        tags,
+        body: Type.Optional(LogoutBody),
+        querystring: Type.Object({ scope: Type.Optional(LogoutScope) }),
+        response: { 204: NoContent, ...errorResponses },
+      },
+      // The body is optional: a Bearer-only logout sends none.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const scope = body.scope ?? request.query.scope ?? 'local';
+      const bearer = bearerToken(request) ? await authenticate(ctx, request) : undefined;
+      await logout(ctx, { scope, bearer, refreshToken: body.refreshToken }, request.client);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/forgot-password',
+    { schema: { tags, body: EmailBody, response: { 202: StatusMessage, ...errorResponses } } },
+    async (request, reply) => {
+      await throttle.consume('forgotIp', request.client.ip);
+      await throttle.consume('forgotEmail', normalizeEmail(request.body.email));
+      return reply.code(202).send(await forgotPassword(ctx, request.body.email, request.client));
+    },
+  );
+
+  app.post(
+    '/reset-password',
+    { schema: { tags, body: ResetPasswordBody, response: { 204: NoContent, ...errorResponses } } },
+    async (request, reply) => {
+      await throttle.consume('reset', request.client.ip);
+      await resetPassword(ctx, request.body, request.client);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/introspect',
+    { schema: { tags, body: IntrospectBody, response: { 200: IntrospectResponse, ...errorResponses } } },
+    async (request) => {
+      const claims = ctx.jwt.tryVerify(request.body.token);
+      if (!claims) return { active: false };
+      const session = await findLiveSession(ctx.db, claims.sid);
+      if (!session || session.user_id !== claims.sub) return { active: false };
+      const { sub, sid, exp, iat, email, role } = claims;
+      return { active: true, sub, sid, exp, iat, email, role };
+    },
+  );
+};
