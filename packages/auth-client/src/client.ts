@@ -210,16 +210,16 @@ export class AuthClient {
   }
 
   /**
-   * Sends a password-reset mail (1 h single-use link). Resolves the same whether or not the
-   * email exists.
+   * Sends a password-reset mail (1 h single-use link). Resolves to the same `{ status, message }`
+   * whether or not the email exists.
    *
    * @example
    * ```ts
-   * await auth.forgotPassword('ada@example.com');
+   * const { message } = await auth.forgotPassword('ada@example.com');
    * ```
    */
-  async forgotPassword(email: string, opts?: RequestOptions): Promise<void> {
-    await this.#send({ method: 'POST', path: '/api/auth/forgot-password', body: { email } }, opts);
+  forgotPassword(email: string, opts?: RequestOptions): Promise<StatusMessage> {
+    return this.#send({ method: 'POST', path: '/api/auth/forgot-password', body: { email } }, opts);
   }
 
   /**
@@ -236,15 +236,16 @@ export class AuthClient {
   }
 
   /**
-   * Sends the verification mail again. Resolves the same whether or not the email exists.
+   * Sends the verification mail again. Resolves to the same `{ status, message }` whether or not
+   * the email exists.
    *
    * @example
    * ```ts
    * await auth.resendVerification('ada@example.com');
    * ```
    */
-  async resendVerification(email: string, opts?: RequestOptions): Promise<void> {
-    await this.#send({ method: 'POST', path: '/api/auth/resend-verification', body: { email } }, opts);
+  resendVerification(email: string, opts?: RequestOptions): Promise<StatusMessage> {
+    return this.#send({ method: 'POST', path: '/api/auth/resend-verification', body: { email } }, opts);
   }
 
   /**

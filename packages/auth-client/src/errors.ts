@@ -10,6 +10,9 @@ export interface FieldError {
   message: string;
 }
 
+/** A problem+json body: the standard members plus any extension members. */
+export type ProblemBody = Problem & { [extension: string]: unknown };
+
 /** Fields accepted by the {@link AuthError} constructor. */
 export interface AuthErrorInit {
   status: number;
@@ -19,6 +22,8 @@ export interface AuthErrorInit {
   type?: string;
   errors?: FieldError[];
   retryAfterSec?: number;
+  /** Extra members of the server's problem (RFC 9457 extensions), e.g. `rule` of `weak_password`. */
+  extensions?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -52,6 +57,8 @@ export class AuthError extends Error {
   readonly errors?: FieldError[];
   /** Seconds to wait before retrying, from a `Retry-After` header (429, 503). */
   readonly retryAfterSec?: number;
+  /** Extra members of the server's problem (RFC 9457 extensions), e.g. `rule` of `weak_password`. */
+  readonly extensions?: Record<string, unknown>;
 
   constructor(init: AuthErrorInit) {
     super(init.detail ? `${init.title}: ${init.detail}` : init.title, { cause: init.cause });
@@ -63,25 +70,33 @@ export class AuthError extends Error {
     if (init.detail !== undefined) this.detail = init.detail;
     if (init.errors !== undefined) this.errors = init.errors;
     if (init.retryAfterSec !== undefined) this.retryAfterSec = init.retryAfterSec;
+    if (init.extensions !== undefined) this.extensions = init.extensions;
   }
 
   /**
-   * The error as an RFC 9457 problem+json body, the shape auth-server answers with.
+   * The error as an RFC 9457 problem+json body, the shape auth-server answers with (extension
+   * members included), so a proxy can pass auth-server's answer through unchanged.
    *
    * @example
    * ```ts
    * reply.code(err.status).type('application/problem+json').send(err.toProblem());
    * ```
    */
-  toProblem(): Problem {
-    const problem: Problem = { type: this.type, title: this.title, status: this.status, code: this.code };
+  toProblem(): ProblemBody {
+    const problem: ProblemBody = {
+      ...this.extensions,
+      type: this.type,
+      title: this.title,
+      status: this.status,
+      code: this.code,
+    };
     if (this.detail !== undefined) problem.detail = this.detail;
     if (this.errors !== undefined) problem.errors = this.errors;
     return problem;
   }
 
   /** Serializes as the problem body, so `JSON.stringify(err)` is useful in logs and responses. */
-  toJSON(): Problem {
+  toJSON(): ProblemBody {
     return this.toProblem();
   }
 }

@@ -93,13 +93,15 @@ export function errorFromResponse(
             typeof e.message === 'string',
         )
       : undefined;
+    const { type, title, status: _status, detail, code, errors: _errors, ...rest } = parsed;
     return new AuthError({
       status,
-      code: parsed.code,
-      title: typeof parsed.title === 'string' ? parsed.title : statusText || `HTTP ${status}`,
-      ...(typeof parsed.detail === 'string' ? { detail: parsed.detail } : {}),
-      ...(typeof parsed.type === 'string' ? { type: parsed.type } : {}),
+      code,
+      title: typeof title === 'string' ? title : statusText || `HTTP ${status}`,
+      ...(typeof detail === 'string' ? { detail } : {}),
+      ...(typeof type === 'string' ? { type } : {}),
       ...(errors ? { errors } : {}),
+      ...(Object.keys(rest).length > 0 ? { extensions: rest } : {}),
       ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
     });
   }

@@ -6,5 +6,5 @@
  */
 export { AuthClient, type AuthClientOptions, type LogoutOptions, type RequestOptions } from './client.js';
 export * from './contract.js';
-export { AuthError, type AuthErrorInit, type FieldError, isAuthError } from './errors.js';
+export { AuthError, type AuthErrorInit, type FieldError, isAuthError, type ProblemBody } from './errors.js';
 export { createSessionFetch, type LockManagerLike, type SessionFetchOptions } from './session-fetch.js';

@@ -2,8 +2,8 @@
  * Framework-independent core of `requireAuth`: find the access token of a request, verify it,
  * check the role, and render failures as problem+json.
  */
-import type { AccessTokenClaims, Problem, Role } from '../contract.js';
-import { AuthError, isAuthError } from '../errors.js';
+import type { AccessTokenClaims, Role } from '../contract.js';
+import { AuthError, isAuthError, type ProblemBody } from '../errors.js';
 import type { TokenVerifier } from './verifier.js';
 
 /** What `requireAuth` puts on `request.user`. */
@@ -124,7 +124,7 @@ export function authenticate(
 export interface AuthProblemResponse {
   status: number;
   headers: Record<string, string>;
-  body: Problem;
+  body: ProblemBody;
 }
 
 /**

@@ -2,7 +2,7 @@
  * `@emotion-app/auth-client/server`: Node-only helpers for backends that accept auth-server
  * access tokens: the local verifier and `requireAuth` for Fastify and Express.
  */
-export { AuthError, type AuthErrorInit, type FieldError, isAuthError } from '../errors.js';
+export { AuthError, type AuthErrorInit, type FieldError, isAuthError, type ProblemBody } from '../errors.js';
 export {
   type AuthProblemResponse,
   type AuthUser,
