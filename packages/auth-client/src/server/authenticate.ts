@@ -72,6 +72,11 @@ export function readCookie(header: string | undefined, name: string): string | u
 /**
  * Picks the access token of a request: `Authorization: Bearer <token>` first, then the first
  * present cookie among `names` (from parsed `cookies` when a cookie plugin ran, else the raw header).
+ *
+ * @example
+ * ```ts
+ * const token = extractToken(req.headers.authorization, req.cookies, req.headers.cookie, ['access_token']);
+ * ```
  */
 export function extractToken(
   authorization: string | undefined,
@@ -93,7 +98,14 @@ export function extractToken(
 /**
  * Verifies a request's token and role: returns the user, or throws an {@link AuthError}
  * (401 `invalid_token` when no token is present, 401 `token_expired`/`invalid_token` from the
- * verifier, 403 `forbidden` for a role not in `roles`).
+ * verifier, 403 `forbidden` for a role not in `roles`). The framework-free core of `requireAuth`,
+ * e.g. for a WebSocket upgrade or another framework.
+ *
+ * @example
+ * ```ts
+ * const token = extractToken(req.headers.authorization, undefined, req.headers.cookie, ['access_token']);
+ * const user = authenticate(verifier, token, ['admin']); // { id, email, role, sessionId, claims }
+ * ```
  */
 export function authenticate(
   verifier: TokenVerifier,
