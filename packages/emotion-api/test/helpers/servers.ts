@@ -21,6 +21,7 @@ export function tempDir(prefix: string): string {
 
 export interface AuthServer {
   url: string;
+  dataDir: string;
   app: FastifyInstance;
   stop(): Promise<void>;
 }
@@ -43,6 +44,7 @@ export async function startAuthServer(env: Record<string, string> = {}): Promise
   let stopped = false;
   return {
     url: address,
+    dataDir,
     app,
     async stop() {
       if (stopped) return;
