@@ -15,7 +15,8 @@ import { SignUpPage } from './pages/SignUp.js';
 import { VerifyEmailPage } from './pages/VerifyEmail.js';
 import { RequireAuth } from './session/RequireAuth.js';
 
-// The charts library is large: load it only when Stats is opened.
+// The charts library is large: load it only when Stats is opened. (Its path is /statistics
+// because GET /stats is emotion-api's JSON route on the same origin.)
 const StatsPage = lazy(() => import('./pages/Stats.js').then((module) => ({ default: module.StatsPage })));
 
 const loading = (
@@ -44,7 +45,7 @@ export function App() {
         <Route path="/detect" element={<DetectPage />} />
         <Route path="/history" element={<HistoryPage />} />
         <Route
-          path="/stats"
+          path="/statistics"
           element={
             <Suspense fallback={loading}>
               <StatsPage />

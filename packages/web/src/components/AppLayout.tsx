@@ -1,27 +1,25 @@
 import { AppShell, Burger, Button, Group, NavLink, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useSession } from '../session/SessionContext.js';
 import { ColorSchemeToggle } from './ColorSchemeToggle.js';
+import { CameraIcon, ChartIcon, HistoryIcon, SmileIcon, UserIcon } from './icons.js';
 
 const LINKS = [
-  { to: '/detect', label: 'Detect', icon: '📷' },
-  { to: '/history', label: 'History', icon: '🕘' },
-  { to: '/stats', label: 'Stats', icon: '📊' },
-  { to: '/account', label: 'Account', icon: '👤' },
+  { to: '/detect', label: 'Detect', icon: <CameraIcon /> },
+  { to: '/history', label: 'History', icon: <HistoryIcon /> },
+  { to: '/statistics', label: 'Stats', icon: <ChartIcon /> },
+  { to: '/account', label: 'Account', icon: <UserIcon /> },
 ];
 
 /** The frame of the signed-in pages: header, navigation (a drawer on phones) and the page. */
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { user, signOut } = useSession();
-  const navigate = useNavigate();
   const location = useLocation();
 
-  const onSignOut = async () => {
-    await signOut();
-    navigate('/sign-in', { replace: true });
-  };
+  // RequireAuth then sends the page to Sign in.
+  const onSignOut = () => signOut();
 
   return (
     <AppShell
@@ -39,9 +37,12 @@ export function AppLayout() {
               size="sm"
               aria-label="Toggle navigation"
             />
-            <Text fw={700} size="lg">
-              <span aria-hidden="true">😊 </span>Emotion detector
-            </Text>
+            <Group gap={6} wrap="nowrap" c="indigo">
+              <SmileIcon size={22} />
+              <Text fw={700} size="lg" c="var(--mantine-color-text)">
+                Emotion detector
+              </Text>
+            </Group>
           </Group>
           <ColorSchemeToggle />
         </Group>
@@ -54,7 +55,7 @@ export function AppLayout() {
               component={RouterNavLink}
               to={link.to}
               label={link.label}
-              leftSection={<span aria-hidden="true">{link.icon}</span>}
+              leftSection={link.icon}
               active={location.pathname.startsWith(link.to)}
               onClick={close}
             />

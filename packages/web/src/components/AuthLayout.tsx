@@ -2,6 +2,7 @@ import { Anchor, Container, Group, Paper, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ColorSchemeToggle } from './ColorSchemeToggle.js';
+import { SmileIcon } from './icons.js';
 
 /** The frame of the signed-out pages: a brand line, the theme toggle and one card. */
 export function AuthLayout({
@@ -17,9 +18,12 @@ export function AuthLayout({
     <Container size={460} px="md" py="xl">
       <Group justify="space-between" mb="lg" wrap="nowrap">
         <Anchor component={Link} to="/" underline="never" c="inherit">
-          <Text fw={700} size="lg">
-            <span aria-hidden="true">😊 </span>Emotion detector
-          </Text>
+          <Group gap={6} wrap="nowrap" c="indigo">
+            <SmileIcon size={22} />
+            <Text fw={700} size="lg" c="var(--mantine-color-text)">
+              Emotion detector
+            </Text>
+          </Group>
         </Anchor>
         <ColorSchemeToggle />
       </Group>

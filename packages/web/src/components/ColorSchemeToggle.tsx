@@ -1,4 +1,5 @@
 import { ActionIcon, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { MoonIcon, SunIcon } from './icons.js';
 
 export function ColorSchemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
@@ -12,7 +13,7 @@ export function ColorSchemeToggle() {
       aria-label={`Switch to ${next} theme`}
       title={`Switch to ${next} theme`}
     >
-      <span aria-hidden="true">{computed === 'dark' ? '☀️' : '🌙'}</span>
+      {computed === 'dark' ? <SunIcon /> : <MoonIcon />}
     </ActionIcon>
   );
 }

@@ -1,6 +1,6 @@
 import { Badge, Card, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import type { Detection } from '../api/types.js';
-import { EMOTION_COLOR, EMOTION_EMOJI, emotionLabel, percent } from './emotions.js';
+import { EMOTION_COLOR, emotionLabel, percent } from './emotions.js';
 import { FaceOverlay } from './FaceOverlay.js';
 import { ProbabilityBars } from './ProbabilityBars.js';
 
@@ -16,7 +16,6 @@ export function DetectionResult({ detection, imageSrc }: { detection: Detection;
               Top emotion
             </Text>
             <Title order={2} data-testid="top-emotion">
-              <span aria-hidden="true">{EMOTION_EMOJI[detection.emotion] ?? ''} </span>
               {emotionLabel(detection.emotion)}
             </Title>
           </div>

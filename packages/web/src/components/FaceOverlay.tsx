@@ -1,24 +1,8 @@
 import { Badge, Box as MantineBox } from '@mantine/core';
 import { useState } from 'react';
-import type { Box, Face } from '../api/types.js';
+import type { Face } from '../api/types.js';
 import { EMOTION_COLOR, emotionLabel, percent } from './emotions.js';
-
-interface Size {
-  width: number;
-  height: number;
-}
-
-/** A box as fractions of the image: accepts pixel boxes and already-normalised (0–1) boxes. */
-export function toFractions(box: Box, image: Size): Box {
-  const normalised = box.x <= 1 && box.y <= 1 && box.width <= 1 && box.height <= 1;
-  if (normalised) return box;
-  return {
-    x: box.x / image.width,
-    y: box.y / image.height,
-    width: box.width / image.width,
-    height: box.height / image.height,
-  };
-}
+import { type Size, toFractions } from './geometry.js';
 
 /** The photo with a coloured box and a label drawn over every detected face. */
 export function FaceOverlay({ src, faces, alt }: { src: string; faces: Face[]; alt: string }) {
@@ -62,6 +46,7 @@ export function FaceOverlay({ src, faces, alt }: { src: string; faces: Face[]; a
                 size="sm"
                 radius="sm"
                 data-testid="face-label"
+                tt="none"
                 style={{
                   position: 'absolute',
                   left: -3,

@@ -11,16 +11,6 @@ export const EMOTION_COLOR: Record<Emotion, MantineColor> = {
   surprise: 'orange',
 };
 
-export const EMOTION_EMOJI: Record<Emotion, string> = {
-  angry: '😠',
-  disgust: '🤢',
-  fear: '😨',
-  happy: '😄',
-  neutral: '😐',
-  sad: '😢',
-  surprise: '😲',
-};
-
 export function emotionLabel(emotion: string): string {
   return emotion.charAt(0).toUpperCase() + emotion.slice(1);
 }

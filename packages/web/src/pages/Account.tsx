@@ -12,7 +12,6 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
-import { useNavigate } from 'react-router';
 import { changePassword, updateName } from '../api/auth.js';
 import { type SplitErrors, splitError } from '../components/formErrors.js';
 import { SessionsCard } from '../components/SessionsCard.js';
@@ -164,7 +163,6 @@ function PasswordCard() {
 
 export function AccountPage() {
   const { signOut } = useSession();
-  const navigate = useNavigate();
   return (
     <Stack gap="md">
       <div>
@@ -183,11 +181,7 @@ export function AccountPage() {
       <Card withBorder radius="md" padding="md">
         <Group justify="space-between" wrap="wrap">
           <Text size="sm">Done for now? Signing out removes this device's session.</Text>
-          <Button
-            color="red"
-            variant="outline"
-            onClick={() => void signOut('global').then(() => navigate('/sign-in', { replace: true }))}
-          >
+          <Button color="red" variant="outline" onClick={() => void signOut('global')}>
             Sign out of all devices
           </Button>
         </Group>

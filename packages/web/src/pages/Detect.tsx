@@ -7,6 +7,7 @@ import { useAuthImage } from '../components/AuthImage.js';
 import { type DetectErrorMessage, WRONG_TYPE, detectErrorMessage } from '../components/detectErrors.js';
 import { DetectionResult } from '../components/DetectionResult.js';
 import { Webcam } from '../components/Webcam.js';
+import { UploadIcon } from '../components/icons.js';
 
 const ACCEPT = ['image/jpeg', 'image/png', 'image/webp'];
 
@@ -91,9 +92,7 @@ export function DetectPage() {
                     inputProps={{ 'aria-label': 'Choose a photo' }}
                   >
                     <Stack align="center" gap={4} py="lg" style={{ pointerEvents: 'none' }}>
-                      <Text size="xl" aria-hidden="true">
-                        🖼️
-                      </Text>
+                      <UploadIcon size={36} />
                       <Dropzone.Idle>
                         <Text ta="center">Drag a photo here or click to choose a file</Text>
                       </Dropzone.Idle>

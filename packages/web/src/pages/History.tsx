@@ -24,13 +24,7 @@ import { deleteLog, imageUrlOf, listLogs } from '../api/detections.js';
 import { errorMessage } from '../api/problem.js';
 import { EMOTIONS, type Emotion, type LogItem, type LogPage } from '../api/types.js';
 import { AuthImage } from '../components/AuthImage.js';
-import {
-  EMOTION_COLOR,
-  EMOTION_EMOJI,
-  emotionLabel,
-  formatDateTime,
-  percent,
-} from '../components/emotions.js';
+import { EMOTION_COLOR, emotionLabel, formatDateTime, percent } from '../components/emotions.js';
 
 const PAGE_SIZE = 12;
 
@@ -236,7 +230,6 @@ export function HistoryPage() {
                 </Card.Section>
                 <Group justify="space-between" mt="sm" wrap="nowrap">
                   <Badge color={EMOTION_COLOR[item.emotion] ?? 'blue'} variant="light" size="lg">
-                    <span aria-hidden="true">{EMOTION_EMOJI[item.emotion] ?? ''} </span>
                     {emotionLabel(item.emotion)}
                   </Badge>
                   <Text size="sm" fw={600}>

@@ -27,9 +27,15 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     );
   }
   if (state.status === 'signedOut') {
+    // After "Sign out" the user starts over; otherwise come back here after signing in.
+    if (state.reason === 'signedOut') return <Navigate to="/sign-in" replace />;
     const next = `${location.pathname}${location.search}`;
     return (
-      <Navigate to={`/sign-in?next=${encodeURIComponent(next)}`} replace state={{ expired: state.expired }} />
+      <Navigate
+        to={`/sign-in?next=${encodeURIComponent(next)}`}
+        replace
+        state={{ expired: state.reason === 'expired' }}
+      />
     );
   }
   return children;

@@ -3,7 +3,8 @@ import type { LogoutScope, User } from '../api/types.js';
 
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'signedOut'; expired: boolean }
+  /** `reason`: nobody signed in yet, the session expired, or the user signed out here. */
+  | { status: 'signedOut'; reason: 'none' | 'expired' | 'signedOut' }
   | { status: 'signedIn'; user: User }
   | { status: 'error'; message: string };
 

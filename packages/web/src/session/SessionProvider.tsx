@@ -18,7 +18,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setState({ status: 'signedIn', user });
     } catch (error) {
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-        setState({ status: 'signedOut', expired: false });
+        setState({ status: 'signedOut', reason: 'none' });
       } else {
         setState({ status: 'error', message: errorMessage(error) });
       }
@@ -29,14 +29,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     void reload();
     onSessionExpired(() => {
       setState((previous) =>
-        previous.status === 'signedIn' ? { status: 'signedOut', expired: true } : previous,
+        previous.status === 'signedIn' ? { status: 'signedOut', reason: 'expired' } : previous,
       );
     });
     if (typeof BroadcastChannel === 'undefined') return undefined;
     const bc = new BroadcastChannel(CHANNEL);
     channel.current = bc;
     bc.onmessage = (event: MessageEvent) => {
-      if (event.data === 'signed-out') setState({ status: 'signedOut', expired: false });
+      if (event.data === 'signed-out') setState({ status: 'signedOut', reason: 'signedOut' });
       if (event.data === 'signed-in') void reload();
     };
     return () => {
@@ -58,7 +58,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } catch {
       // The session may already be gone; the cookies are cleared either way.
     }
-    setState({ status: 'signedOut', expired: false });
+    setState({ status: 'signedOut', reason: 'signedOut' });
     channel.current?.postMessage('signed-out');
   }, []);
 

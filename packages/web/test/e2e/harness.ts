@@ -1,0 +1,263 @@
+/**
+ * The browser suite's fixtures: builds the web app when dist/ is stale, starts a real auth-server
+ * and emotion-api in this process (temporary DATA_DIR, shared JWT secret), and launches Debian's
+ * Chromium through playwright-core.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const REPO_ROOT = resolve(WEB_DIR, '../..');
+export const FACES_DIR = join(REPO_ROOT, 'fixtures/faces');
+export const HAPPY_FACE = join(FACES_DIR, 'Happy-test.jpg');
+export const SCREENSHOT_DIR = join(WEB_DIR, 'test-results/screenshots');
+export const PASSWORD = 'Vivid-Sunset-Harbor-2049';
+
+/** Where Chromium is: CHROMIUM_PATH, else Debian's /usr/bin/chromium. */
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+}
+
+const BROWSER_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Headless Chromium with a fresh temporary profile (playwright creates and removes it). */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [...BROWSER_ARGS, ...extraArgs],
+  });
+}
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** Runs `vite build` when dist/ is missing or older than any of its sources. */
+export function ensureBuilt(): void {
+  const built = join(WEB_DIR, 'dist/index.html');
+  const sources = [
+    'src',
+    'public',
+    'index.html',
+    'vite.config.ts',
+    'postcss.config.mjs',
+    'package.json',
+    '../auth-client/src',
+  ].map((path) => newestMtime(join(WEB_DIR, path)));
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return;
+  const viteBin = [
+    join(WEB_DIR, 'node_modules/vite/bin/vite.js'),
+    join(REPO_ROOT, 'node_modules/vite/bin/vite.js'),
+  ].find((path) => existsSync(path));
+  if (!viteBin) throw new Error('vite is not installed (run npm install at the repository root)');
+  const result = spawnSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
+    cwd: WEB_DIR,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error(`vite build failed with exit code ${result.status}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+interface Listening {
+  listen(options: { port: number; host: string }): Promise<unknown>;
+  close(): Promise<unknown>;
+}
+interface AuthServerConfigModule {
+  loadConfig(env: Record<string, string>): Record<string, unknown>;
+}
+interface AuthServerAppModule {
+  buildApp(config: Record<string, unknown>, options?: { logger?: boolean }): Promise<Listening>;
+}
+interface EmotionApiConfigModule {
+  loadConfig(env: Record<string, string>): Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+interface EmotionApiAppModule {
+  buildApp(config: Record<string, unknown>): Promise<Listening>;
+}
+
+// Imported by path, not by package name: the suite runs the services' TypeScript sources directly.
+const AUTH_SERVER_SRC = '../../../auth-server/src/';
+const EMOTION_API_SRC = '../../../emotion-api/src/';
+
+export interface Stack {
+  /** emotion-api, which also serves the built web app. */
+  baseUrl: string;
+  authUrl: string;
+  /** The newest link to `path` (e.g. /verify-email) mailed to `email`, moved onto `baseUrl`. */
+  mailedLink(email: string, path: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** auth-server's JWT_MAXAGE in minutes (fractions allowed: 0.05 = 3 s). */
+  jwtMaxAgeMinutes?: number;
+}
+
+/** Starts auth-server and emotion-api on free ports with a temporary data folder. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  ensureBuilt();
+  const dataDir = mkdtempSync(join(tmpdir(), 'web-e2e-'));
+  const secret = randomBytes(32).toString('base64url');
+  const [authPort, apiPort] = [await freePort(), await freePort()];
+  const baseUrl = `http://127.0.0.1:${apiPort}`;
+  const authUrl = `http://127.0.0.1:${authPort}`;
+
+  const authConfigModule = (await import(`${AUTH_SERVER_SRC}config.js`)) as AuthServerConfigModule;
+  const authAppModule = (await import(`${AUTH_SERVER_SRC}app.js`)) as AuthServerAppModule;
+  const authConfig = authConfigModule.loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(authPort),
+    DATA_DIR: join(dataDir, 'auth'),
+    JWT_SECRET_KEY: secret,
+    JWT_MAXAGE: String(options.jwtMaxAgeMinutes ?? 15),
+    PUBLIC_APP_URL: baseUrl,
+    CORS_ORIGINS: baseUrl,
+    LOG_LEVEL: 'error',
+  });
+  // Cheaper password hashing and a fast mail worker: the suite is about the browser.
+  const auth = await authAppModule.buildApp(
+    {
+      ...authConfig,
+      argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+      mail: { pollMs: 25, retryBaseMs: 50, retryMaxMs: 1000, maxAttempts: 5 },
+    },
+    { logger: false },
+  );
+  await auth.listen({ port: authPort, host: '127.0.0.1' });
+
+  let api: Listening;
+  try {
+    const apiConfigModule = (await import(`${EMOTION_API_SRC}config.js`)) as EmotionApiConfigModule;
+    const apiAppModule = (await import(`${EMOTION_API_SRC}app.js`)) as EmotionApiAppModule;
+    const apiConfig = await apiConfigModule.loadConfig({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(apiPort),
+      DATA_DIR: join(dataDir, 'api'),
+      AUTH_URL: authUrl,
+      AUTH_JWT_SECRET: secret,
+      WEB_DIST: join(WEB_DIR, 'dist'),
+      CORS_ORIGINS: baseUrl,
+      MODEL_WORKERS: '1',
+      LOG_LEVEL: 'error',
+    });
+    api = await apiAppModule.buildApp(apiConfig);
+    await api.listen({ port: apiPort, host: '127.0.0.1' });
+  } catch (error) {
+    await auth.close();
+    throw error;
+  }
+
+  return {
+    baseUrl,
+    authUrl,
+    async mailedLink(email, path) {
+      // The mail worker delivers asynchronously: look until the mail is there.
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const response = await fetch(`${authUrl}/api/dev/outbox?to=${encodeURIComponent(email)}`);
+        if (response.ok) {
+          const { messages } = (await response.json()) as { messages: { links: string[] }[] };
+          for (const message of messages) {
+            const link = message.links.find((candidate) => new URL(candidate).pathname === path);
+            if (link) {
+              const url = new URL(link);
+              return `${baseUrl}${url.pathname}${url.search}`;
+            }
+          }
+        }
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      throw new Error(`no mail with a ${path} link reached ${email}`);
+    },
+    async close() {
+      await api.close();
+      await auth.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
+}
+
+/** Registers through emotion-api and opens the mailed link in `page`, which signs the user in. */
+export async function createVerifiedUser(
+  stack: Stack,
+  page: Page,
+  user: { name?: string; email?: string; password?: string } = {},
+): Promise<{ name: string; email: string; password: string }> {
+  const name = user.name ?? 'Ada Lovelace';
+  const email = user.email ?? uniqueEmail();
+  const password = user.password ?? PASSWORD;
+  const response = await fetch(`${stack.baseUrl}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, email, password }),
+  });
+  if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
+  await page.goto(await stack.mailedLink(email, '/verify-email'));
+  await page.waitForURL('**/detect');
+  return { name, email, password };
+}
+
+/** The input labelled exactly `label` (Mantine's required asterisk is not part of the name). */
+export function field(page: Page, label: string) {
+  return page.getByRole('textbox', { name: label, exact: true });
+}
+
+export type Viewport = 'desktop' | 'phone';
+const VIEWPORTS: Record<Viewport, { width: number; height: number }> = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 360, height: 740 },
+};
+
+/** Saves `<name>-desktop.png` and `<name>-phone.png` of the current page. */
+export async function screenshotBothWidths(page: Page, name: string): Promise<string[]> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const original = page.viewportSize();
+  const files: string[] = [];
+  for (const viewport of ['desktop', 'phone'] as const) {
+    await page.setViewportSize(VIEWPORTS[viewport]);
+    // Let layout, charts (ResizeObserver) and transitions settle at the new width.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 350))));
+    const file = join(SCREENSHOT_DIR, `${name}-${viewport}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    files.push(file);
+  }
+  if (original) await page.setViewportSize(original);
+  return files;
+}

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import {
+  field,
+  HAPPY_FACE,
+  launchBrowser,
+  PASSWORD,
+  type Stack,
+  startStack,
+  uniqueEmail,
+} from './harness.js';
+
+const EMOTIONS = ['Angry', 'Disgust', 'Fear', 'Happy', 'Neutral', 'Sad', 'Surprise'];
+
+let stack: Stack;
+let browser: Browser;
+
+before(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+test('a new user signs up, confirms by mail, detects an emotion, manages history and signs out', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const email = uniqueEmail('journey');
+
+  // The start page sends a signed-out visitor to Sign in, which links to Sign up.
+  await page.goto(stack.baseUrl);
+  await page.waitForURL('**/sign-in');
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.waitForURL('**/sign-up');
+
+  await field(page, 'Name').fill('Grace Hopper');
+  await field(page, 'Email').fill(email);
+  await field(page, 'Password').fill(PASSWORD);
+  await field(page, 'Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+
+  await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
+  assert.ok(await page.getByText(email).isVisible(), 'the check-mail page names the address');
+
+  // The link from the development outbox confirms the address and signs the user in.
+  await page.goto(await stack.mailedLink(email, '/verify-email'));
+  await page.waitForURL('**/detect');
+  await page.getByRole('heading', { name: 'Detect emotion' }).waitFor();
+  assert.ok(await page.getByText('Signed in as Grace Hopper').isVisible());
+
+  // Upload a face photo and detect.
+  await page.locator('input[type=file]').setInputFiles(HAPPY_FACE);
+  await page.getByRole('button', { name: 'Detect emotion' }).click();
+  await page.getByTestId('detection-result').waitFor();
+  const topEmotion = (await page.getByTestId('top-emotion').innerText()).trim();
+  assert.ok(EMOTIONS.includes(topEmotion), `top emotion is one of the seven labels (got "${topEmotion}")`);
+  await page.getByTestId('face-box').first().waitFor();
+  assert.ok((await page.getByTestId('face-box').count()) >= 1, 'at least one face box is drawn');
+  const label = (await page.getByTestId('face-label').first().textContent()) ?? '';
+  assert.match(label, /^(Angry|Disgust|Fear|Happy|Neutral|Sad|Surprise) \d+(\.\d)?%$/);
+  for (const emotion of ['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise']) {
+    assert.equal(await page.getByTestId(`probability-${emotion}`).count(), 1, `a bar for ${emotion}`);
+  }
+  // The box sits on the photo: inside the image's bounds.
+  const image = await page.getByAltText('Your photo with the detected faces marked').boundingBox();
+  const box = await page.getByTestId('face-box').first().boundingBox();
+  assert.ok(image && box, 'photo and box are laid out');
+  assert.ok(
+    box.x >= image.x - 2 && box.x + box.width <= image.x + image.width + 2,
+    'box within the photo (x)',
+  );
+  assert.ok(
+    box.y >= image.y - 2 && box.y + box.height <= image.y + image.height + 2,
+    'box within the photo (y)',
+  );
+
+  // History lists the detection with its thumbnail.
+  await page.getByRole('link', { name: 'History' }).click();
+  await page.waitForURL('**/history');
+  await page.getByTestId('history-item').first().waitFor();
+  assert.equal(await page.getByTestId('history-item').count(), 1);
+  const thumbnail = page.getByTestId('history-item').getByRole('img');
+  await thumbnail.waitFor();
+  assert.ok(
+    await thumbnail.evaluate(
+      (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+    ),
+    'the thumbnail loaded',
+  );
+  assert.ok(await page.getByTestId('history-item').getByText(topEmotion).isVisible());
+
+  // Delete it, after confirming.
+  await page.getByRole('button', { name: /^Delete detection from/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete this detection?' });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByText('No detections yet.').waitFor();
+  assert.equal(await page.getByTestId('history-item').count(), 0);
+
+  // Sign out; every protected page now sends the visitor to Sign in.
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.waitForURL('**/sign-in');
+  for (const path of ['/detect', '/history', '/statistics', '/account']) {
+    await page.goto(`${stack.baseUrl}${path}`);
+    await page.waitForURL(`**/sign-in?next=${encodeURIComponent(path)}`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  }
+
+  // Signing in from such a redirect comes back to the page that was wanted.
+  await field(page, 'Email').fill(email);
+  await field(page, 'Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/account');
+  await page.getByRole('heading', { name: 'Account' }).waitFor();
+
+  // Nothing of the session is readable by scripts or kept in web storage.
+  const storage = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+  assert.doesNotMatch(storage, /eyJ/, 'no JWT in localStorage or sessionStorage');
+  const scriptCookies = await page.evaluate(() => document.cookie);
+  assert.doesNotMatch(scriptCookies, /access_token|refresh_token/, 'session cookies are HttpOnly');
+  await context.close();
+});
