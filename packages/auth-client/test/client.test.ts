@@ -6,6 +6,7 @@ import type { Session } from '../src/contract.js';
 import { AuthError } from '../src/errors.js';
 import { createTokenVerifier } from '../src/server/verifier.js';
 import { type RunningAuthServer, SERVER_SECRET, startAuthServer } from './helpers/auth-server.js';
+import { sign } from './helpers/tokens.js';
 
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'tangerine umbrella lighthouse 42';
@@ -155,6 +156,24 @@ describe('AuthClient against a real auth-server', () => {
     assert.equal((await auth.getUser(session.accessToken)).name, 'Augusta Ada King');
     await authError(auth.getUser(`${session.accessToken}x`), 401, 'invalid_token');
     await authError(auth.updateUser(session.accessToken, { name: '' }), 400, 'validation_failed');
+  });
+
+  it('surfaces token_expired for an expired access token', async () => {
+    const session = await signUp(email('expired'));
+    const [headerSegment, payloadSegment] = session.accessToken.split('.');
+    const header = JSON.parse(Buffer.from(headerSegment ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    const claims = JSON.parse(Buffer.from(payloadSegment ?? '', 'base64url').toString()) as Record<
+      string,
+      number
+    >;
+    const expired = sign(
+      { ...claims, iat: (claims.iat ?? 0) - 3600, exp: (claims.iat ?? 0) - 600 },
+      { secret: SERVER_SECRET, header },
+    );
+    await authError(auth.getUser(expired), 401, 'token_expired');
   });
 
   it('rotates refresh tokens and answers refresh_token_reused to an old one', async () => {
