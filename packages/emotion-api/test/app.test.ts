@@ -137,4 +137,15 @@ describe('emotion-api app: docs, 404s, CORS and the web app', () => {
     assert.equal(res.statusCode, 503);
     assert.equal(res.json().code, 'auth_unavailable');
   });
+
+  it('answers 413 payload_too_large for a JSON body over 1 MB', async () => {
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(1024 * 1024) }),
+    });
+    assert.equal(res.statusCode, 413);
+    assert.equal(res.json().code, 'payload_too_large');
+  });
 });

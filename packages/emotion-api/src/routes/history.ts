@@ -154,12 +154,13 @@ export async function historyRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     async (request, reply) => {
       const prediction = findPrediction(db, request.user.id, (request.params as { id: string }).id);
-      if (!prediction) throw new AppError(404, 'not_found', 'Not found', 'No such image.');
+      const stream = prediction ? await images.open(prediction.imageFile) : undefined;
+      if (!stream) throw new AppError(404, 'not_found', 'Not found', 'No such image.');
       return reply
         .type('image/jpeg')
         .header('cache-control', 'private, max-age=3600')
         .header('x-content-type-options', 'nosniff')
-        .send(images.open(prediction.imageFile));
+        .send(stream);
     },
   );
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, type ReadStream } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, type ReadStream } from 'node:fs';
+import { open, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const FILE_NAME = /^[0-9a-f]{32}\.jpg$/;
@@ -24,8 +24,15 @@ export class ImageStore {
     return name;
   }
 
-  open(name: string): ReadStream {
-    return createReadStream(this.pathOf(name));
+  /** A stream of the file, or undefined when it is gone (deleted meanwhile). */
+  async open(name: string): Promise<ReadStream | undefined> {
+    try {
+      const handle = await open(this.pathOf(name), 'r');
+      return handle.createReadStream();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
   }
 
   async remove(name: string): Promise<void> {

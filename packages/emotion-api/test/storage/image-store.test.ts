@@ -15,14 +15,17 @@ describe('ImageStore', () => {
     const name = await store.save(Buffer.from('jpeg bytes'));
     assert.match(name, /^[0-9a-f]{32}\.jpg$/);
     assert.deepEqual(readdirSync(path.join(dir, 'images')), [name]);
-    assert.equal(await text(store.open(name)), 'jpeg bytes');
+    const stream = await store.open(name);
+    assert.ok(stream);
+    assert.equal(await text(stream), 'jpeg bytes');
     await store.remove(name);
     assert.deepEqual(readdirSync(path.join(dir, 'images')), []);
+    assert.equal(await store.open(name), undefined);
   });
 
-  it('refuses any file name that is not one of its own', () => {
+  it('refuses any file name that is not one of its own', async () => {
     for (const name of ['../emotion.db', '/etc/passwd', 'a.jpg', `${'0'.repeat(32)}.jpg/../x`]) {
-      assert.throws(() => store.open(name), /refusing image file name/);
+      await assert.rejects(store.open(name), /refusing image file name/);
     }
   });
 });
