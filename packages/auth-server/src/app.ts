@@ -146,10 +146,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   return app;
 }
 
-/** JSON bodies through Fastify's safe parser; an empty body counts as no body (e.g. logout). */
+/**
+ * JSON bodies only (anything else is 415), through Fastify's safe parser; an empty body counts as
+ * no body (e.g. a Bearer-only logout).
+ */
 function registerJsonParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);

@@ -1,7 +1,7 @@
 /**
  * Yields the database dialects every DB test runs on: PGlite (in memory) always, and PostgreSQL
- * when TEST_DATABASE_URL is set. Each `open()` gives a fresh, empty database (for PostgreSQL a new
- * schema, dropped on cleanup). An unreachable TEST_DATABASE_URL makes the tests fail, never skip.
+ * when TEST_DATABASE_URL is set. Each `open()` gives a fresh, empty, migrated database (PGlite: one
+ * per process, truncated; PostgreSQL: a new schema, dropped on cleanup). An unreachable TEST_DATABASE_URL makes the tests fail, never skip.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -51,6 +51,7 @@ function postgres(url: string): Dialect {
         await admin.end();
       }
       const db = await openDb({ databaseUrl: url, schema, poolSize: 5 });
+      await migrateToLatest(db);
       return {
         db,
         databaseUrl: url,

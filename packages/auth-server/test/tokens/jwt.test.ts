@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { AppError } from '../../src/errors.js';
+import { JwtService, keyId } from '../../src/tokens/jwt.js';
+
+const settings = {
+  secret: 's'.repeat(40),
+  issuer: 'auth-server',
+  audience: 'authenticated',
+  accessTtlSeconds: 900,
+};
+const subject = { userId: 'u1', sessionId: 's1', email: 'a@b.c', role: 'user' as const };
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+function forge(header: unknown, claims: unknown, secret = settings.secret): string {
+  const input = `${b64(header)}.${b64(claims)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return err.code;
+    throw err;
+  }
+  return 'none';
+}
+
+describe('JwtService', () => {
+  const jwt = new JwtService(settings);
+
+  test('signs HS256 with a kid header and the claims iss aud sub sid email role iat exp', () => {
+    const { accessToken, expiresIn, expiresAt } = jwt.sign(subject);
+    const [h, p] = accessToken.split('.') as [string, string];
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    assert.deepEqual(header, { alg: 'HS256', typ: 'JWT', kid: keyId(settings.secret) });
+    assert.deepEqual(Object.keys(claims).sort(), ['aud', 'email', 'exp', 'iat', 'iss', 'role', 'sid', 'sub']);
+    assert.equal(claims.exp - claims.iat, 900);
+    assert.equal(expiresIn, 900);
+    assert.equal(expiresAt, claims.exp);
+    assert.equal(jwt.verify(accessToken).sid, 's1');
+  });
+
+  test('rejects alg none, tampered payloads, wrong keys, wrong audience or issuer, and garbage as invalid_token', () => {
+    const good = jwt.sign(subject).accessToken;
+    const [h, p, s] = good.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const noneToken = `${b64({ alg: 'none', typ: 'JWT' })}.${p}.`;
+    const tampered = `${h}.${b64({ ...claims, role: 'admin' })}.${s}`;
+    const wrongKey = forge({ alg: 'HS256', typ: 'JWT' }, claims, 'another-secret-of-enough-length-000000');
+    const wrongAud = forge({ alg: 'HS256', typ: 'JWT' }, { ...claims, aud: 'someone-else' });
+    const wrongIss = forge({ alg: 'HS256', typ: 'JWT' }, { ...claims, iss: 'evil' });
+    const hs512 = forge({ alg: 'HS512', typ: 'JWT' }, claims);
+    for (const token of [
+      noneToken,
+      tampered,
+      wrongKey,
+      wrongAud,
+      wrongIss,
+      hs512,
+      'garbage',
+      'a.b.c',
+      '',
+      '...',
+    ]) {
+      assert.equal(
+        codeOf(() => jwt.verify(token)),
+        'invalid_token',
+        token,
+      );
+    }
+  });
+
+  test('rejects an expired token with token_expired', () => {
+    const past = new JwtService(settings, () => Date.now() - 901_000);
+    assert.equal(
+      codeOf(() => jwt.verify(past.sign(subject).accessToken)),
+      'token_expired',
+    );
+  });
+
+  test('tryVerify returns null instead of throwing', () => {
+    assert.equal(jwt.tryVerify('nope'), null);
+    assert.equal(jwt.tryVerify(jwt.sign(subject).accessToken)?.sub, 'u1');
+  });
+});
