@@ -55,7 +55,7 @@ function unavailable(detail: string, cause?: unknown): AuthError {
   });
 }
 
-/** Seconds from a `Retry-After` header (delta-seconds or HTTP-date). */
+/** Seconds from a `Retry-After` header (delta-seconds or HTTP-date). @internal */
 export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim());
@@ -69,7 +69,7 @@ function isProblem(value: unknown): value is Problem {
   return typeof v.code === 'string';
 }
 
-/** Builds the {@link AuthError} for a non-2xx response from its status, headers and body text. */
+/** Builds the {@link AuthError} for a non-2xx response from its status, headers and body text. @internal */
 export function errorFromResponse(
   status: number,
   statusText: string,
@@ -121,6 +121,8 @@ export function errorFromResponse(
  * Throws {@link AuthError}: the server's problem for a non-2xx answer, `auth_unavailable` (503)
  * for a network failure or when `timeoutMs` passes before the whole body arrived. An abort by the
  * caller's `signal` rejects with the signal's reason instead.
+ *
+ * @internal used by `AuthClient`; not exported from the package entries.
  */
 export async function send<T>(transport: Transport, call: Call, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };

@@ -31,7 +31,7 @@ export interface RequireAuthOptions {
 
 const DEFAULT_COOKIES: readonly string[] = ['access_token', '__Host-access_token'];
 
-/** Normalizes {@link RequireAuthOptions.cookieName} to a list. */
+/** Normalizes {@link RequireAuthOptions.cookieName} to a list. @internal */
 export function cookieNames(option: RequireAuthOptions['cookieName']): readonly string[] {
   if (option === undefined) return DEFAULT_COOKIES;
   return typeof option === 'string' ? [option] : option;
