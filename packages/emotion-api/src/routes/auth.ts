@@ -12,6 +12,7 @@ import {
   UpdateUserBody,
   User,
 } from '@emotion-app/auth-client/contract';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
@@ -42,7 +43,8 @@ const TokenUser = Type.Object({
 const tags = ['auth'];
 
 /** The `/auth/*` proxy to auth-server (DESIGN §4): cookies for browsers, JSON for everyone. */
-export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { auth, cookies } = ctx;
   const noCsrf = { csrf: false } as const;
 
@@ -85,7 +87,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      const result = await auth.register(request.body as RegisterBody, forward(request));
+      const result = await auth.register(request.body, forward(request));
       return reply.code(201).send(result);
     },
   );
@@ -102,7 +104,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      const body = request.body as LoginBody;
+      const body = request.body;
       const deviceToken = body.deviceToken ?? cookies.deviceToken(request);
       const session = await auth.login(
         { email: body.email, password: body.password, ...(deviceToken ? { deviceToken } : {}) },
@@ -124,7 +126,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      const session = await auth.verifyEmail((request.body as TokenBody).token, forward(request));
+      const session = await auth.verifyEmail(request.body.token, forward(request));
       return sendSession(reply, session);
     },
   );
@@ -140,7 +142,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      const { token } = request.query as { token: string };
+      const { token } = request.query;
       return reply.redirect(`/verify-email?token=${encodeURIComponent(token)}`, 302);
     },
   );
@@ -157,7 +159,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      const fromBody = (request.body as { refreshToken?: string }).refreshToken;
+      const fromBody = request.body.refreshToken;
       const refreshToken = fromBody ?? cookies.refreshToken(request);
       if (!refreshToken) throw new AppError(401, 'invalid_token', 'No refresh token', 'Sign in again.');
       try {
@@ -187,9 +189,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      const body = request.body as { refreshToken?: string; scope?: 'local' | 'global' | 'others' };
-      const scope =
-        body.scope ?? (request.query as { scope?: 'local' | 'global' | 'others' }).scope ?? 'local';
+      const body = request.body;
+      const scope = body.scope ?? request.query.scope ?? 'local';
       const refreshToken = body.refreshToken ?? cookies.refreshToken(request);
       const accessToken = bearerToken(request) ?? cookies.accessToken(request);
       // `others` keeps this session signed in; every other scope ends it here too.
@@ -205,7 +206,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
         // An already dead session is signed out all the same; an unreachable auth-server is reported.
         if (!appError || appError.status >= 500 || scope === 'others') throw err;
       }
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -221,7 +222,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      await auth.forgotPassword((request.body as EmailBody).email, forward(request));
+      await auth.forgotPassword(request.body.email, forward(request));
       return reply.code(202).send({
         status: 'accepted',
         message: 'If an account exists for this address, a password-reset link is on its way.',
@@ -241,7 +242,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      await auth.resendVerification((request.body as EmailBody).email, forward(request));
+      await auth.resendVerification(request.body.email, forward(request));
       return reply.code(202).send({
         status: 'accepted',
         message: 'If this address has an unverified account, a new verification link is on its way.',
@@ -261,9 +262,9 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      const body = request.body as ResetPasswordBody;
+      const body = request.body;
       await auth.resetPassword(body.token, body.password, forward(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -303,7 +304,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request) => ({
-      user: await auth.updateUser(accessTokenOf(request), request.body as UpdateUserBody, forward(request)),
+      user: await auth.updateUser(accessTokenOf(request), request.body, forward(request)),
     }),
   );
 
@@ -319,8 +320,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      await auth.changePassword(accessTokenOf(request), request.body as ChangePasswordBody, forward(request));
-      return reply.code(204).send();
+      await auth.changePassword(accessTokenOf(request), request.body, forward(request));
+      return reply.code(204).send(null);
     },
   );
 
@@ -349,12 +350,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      await auth.revokeSession(
-        accessTokenOf(request),
-        (request.params as { id: string }).id,
-        forward(request),
-      );
-      return reply.code(204).send();
+      await auth.revokeSession(accessTokenOf(request), request.params.id, forward(request));
+      return reply.code(204).send(null);
     },
   );
 }

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
@@ -9,8 +10,7 @@ import {
   predictionStats,
 } from '../db/predictions.repository.js';
 import { AppError } from '../errors.js';
-import type { Emotion } from '../model/index.js';
-import { EMOTIONS } from '../model/index.js';
+import { EMOTIONS, type Emotion } from '../model/index.js';
 import {
   EmotionLabel,
   IdParams,
@@ -39,15 +39,6 @@ const LogsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-type LogsQuery = {
-  limit: number;
-  offset: number;
-  emotion?: Emotion;
-  minConfidence?: number;
-  maxConfidence?: number;
-  from?: string;
-  to?: string;
-};
 
 function invalid(path: string, message: string): AppError {
   return new AppError(400, 'validation_failed', 'Validation failed', `${path} ${message}`, {
@@ -68,7 +59,8 @@ function parseBound(name: 'from' | 'to', value: string): string {
 }
 
 /** The caller's history: GET /logs, DELETE /logs/:id, GET /images/:id, GET /stats. */
-export async function historyRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function historyRoutes(instance: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { db, images } = ctx;
   const tags = ['history'];
 
@@ -93,9 +85,9 @@ export async function historyRoutes(app: FastifyInstance, ctx: AppContext): Prom
       },
     },
     async (request) => {
-      const q = request.query as LogsQuery;
+      const q = request.query;
       const filter: PredictionFilter = { limit: q.limit, offset: q.offset };
-      if (q.emotion !== undefined) filter.emotion = q.emotion;
+      if (typeof q.emotion === 'string') filter.emotion = q.emotion as Emotion;
       if (q.minConfidence !== undefined) filter.minConfidence = q.minConfidence;
       if (q.maxConfidence !== undefined) filter.maxConfidence = q.maxConfidence;
       if (
@@ -132,10 +124,10 @@ export async function historyRoutes(app: FastifyInstance, ctx: AppContext): Prom
       },
     },
     async (request, reply) => {
-      const removed = deletePrediction(db, request.user.id, (request.params as { id: string }).id);
+      const removed = deletePrediction(db, request.user.id, request.params.id);
       if (!removed) throw new AppError(404, 'not_found', 'Not found', 'No such prediction.');
       await images.remove(removed.imageFile);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -153,7 +145,7 @@ export async function historyRoutes(app: FastifyInstance, ctx: AppContext): Prom
       },
     },
     async (request, reply) => {
-      const prediction = findPrediction(db, request.user.id, (request.params as { id: string }).id);
+      const prediction = findPrediction(db, request.user.id, request.params.id);
       const stream = prediction ? await images.open(prediction.imageFile) : undefined;
       if (!stream) throw new AppError(404, 'not_found', 'Not found', 'No such image.');
       return reply

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Prediction } from '../db/predictions.repository.js';
-import { EMOTIONS } from '../model/index.js';
+import { EMOTIONS, type Emotion } from '../model/index.js';
 
 /** application/problem+json body of every error. */
 export const Problem = Type.Object(
@@ -17,10 +17,11 @@ export const Problem = Type.Object(
 
 export const ProblemResponses = { '4xx': Problem, '5xx': Problem } as const;
 
-export const EmotionLabel = Type.Union(
-  EMOTIONS.map((e) => Type.Literal(e)),
-  { description: "one of FER2013's seven labels" },
-);
+export const EmotionLabel = Type.Unsafe<Emotion>({
+  type: 'string',
+  enum: [...EMOTIONS],
+  description: "one of FER2013's seven labels",
+});
 
 const Probabilities = Type.Object(
   Object.fromEntries(EMOTIONS.map((e) => [e, Type.Number({ minimum: 0, maximum: 1 })])),

@@ -214,6 +214,7 @@ describe('history: /logs, /images, /stats (real auth-server)', () => {
       headers: as(alice),
     });
     assert.equal(res.statusCode, 204);
+    assert.equal(res.body, '');
     assert.equal(fileCount(), before - 1);
     assert.equal((await logs(alice)).json().total, 0);
     const image = await api.app.inject({ method: 'GET', url: aliceDetection.imageUrl, headers: as(alice) });
