@@ -15,7 +15,7 @@ export function toFractions(box: Box, image: Size): Box {
   return {
     x,
     y,
-    width: clamp(box.width / image.width) > 1 - x ? 1 - x : clamp(box.width / image.width),
-    height: clamp(box.height / image.height) > 1 - y ? 1 - y : clamp(box.height / image.height),
+    width: Math.min(clamp(box.width / image.width), 1 - x),
+    height: Math.min(clamp(box.height / image.height), 1 - y),
   };
 }

@@ -11,12 +11,21 @@ const CHANNEL = 'emotion-app-session';
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
   const channel = useRef<BroadcastChannel | null>(null);
+  // Bumped by every sign-in and sign-out: a GET /auth/me answer older than that is stale
+  // (e.g. the 401 of the first load arriving after /verify-email signed the user in).
+  const generation = useRef(0);
+  const change = useCallback((next: SessionState) => {
+    generation.current += 1;
+    setState(next);
+  }, []);
 
   const reload = useCallback(async () => {
+    const started = generation.current;
     try {
       const user = await me();
-      setState({ status: 'signedIn', user });
+      if (generation.current === started) setState({ status: 'signedIn', user });
     } catch (error) {
+      if (generation.current !== started) return;
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
         setState({ status: 'signedOut', reason: 'none' });
       } else {
@@ -28,6 +37,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void reload();
     onSessionExpired(() => {
+      generation.current += 1;
       setState((previous) =>
         previous.status === 'signedIn' ? { status: 'signedOut', reason: 'expired' } : previous,
       );
@@ -36,31 +46,37 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const bc = new BroadcastChannel(CHANNEL);
     channel.current = bc;
     bc.onmessage = (event: MessageEvent) => {
-      if (event.data === 'signed-out') setState({ status: 'signedOut', reason: 'signedOut' });
+      if (event.data === 'signed-out') change({ status: 'signedOut', reason: 'signedOut' });
       if (event.data === 'signed-in') void reload();
     };
     return () => {
       bc.close();
       channel.current = null;
     };
-  }, [reload]);
+  }, [reload, change]);
 
-  const signedIn = useCallback((user: User) => {
-    setState({ status: 'signedIn', user });
-    channel.current?.postMessage('signed-in');
-  }, []);
+  const signedIn = useCallback(
+    (user: User) => {
+      change({ status: 'signedIn', user });
+      channel.current?.postMessage('signed-in');
+    },
+    [change],
+  );
 
-  const setUser = useCallback((user: User) => setState({ status: 'signedIn', user }), []);
+  const setUser = useCallback((user: User) => change({ status: 'signedIn', user }), [change]);
 
-  const signOut = useCallback(async (scope: LogoutScope = 'local') => {
-    try {
-      await logout(scope);
-    } catch {
-      // The session may already be gone; the cookies are cleared either way.
-    }
-    setState({ status: 'signedOut', reason: 'signedOut' });
-    channel.current?.postMessage('signed-out');
-  }, []);
+  const signOut = useCallback(
+    async (scope: LogoutScope = 'local') => {
+      try {
+        await logout(scope);
+      } catch {
+        // The session may already be gone; the cookies are cleared either way.
+      }
+      change({ status: 'signedOut', reason: 'signedOut' });
+      channel.current?.postMessage('signed-out');
+    },
+    [change],
+  );
 
   const value = useMemo<SessionValue>(
     () => ({

@@ -56,7 +56,7 @@ test('a new user signs up, confirms by mail, detects an emotion, manages history
   await page.locator('input[type=file]').setInputFiles(HAPPY_FACE);
   await page.getByRole('button', { name: 'Detect emotion' }).click();
   await page.getByTestId('detection-result').waitFor();
-  const topEmotion = (await page.getByTestId('top-emotion').innerText()).trim();
+  const topEmotion = ((await page.getByTestId('top-emotion').textContent()) ?? '').trim();
   assert.ok(EMOTIONS.includes(topEmotion), `top emotion is one of the seven labels (got "${topEmotion}")`);
   await page.getByTestId('face-box').first().waitFor();
   assert.ok((await page.getByTestId('face-box').count()) >= 1, 'at least one face box is drawn');
