@@ -18,11 +18,14 @@ function unavailable(detail: string): AppError {
  * small bootstrap registers tsx inside the worker before importing it.
  */
 function newWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+  // A small young generation: inference allocates little that survives, and V8's default
+  // semi-spaces would keep ~30 MB per worker that RSS never gives back.
+  const options = { resourceLimits: { maxYoungGenerationSizeMb: 4 } };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { ...options, eval: true });
 }
 
 class Slot {
