@@ -9,6 +9,7 @@ import {
   PASSWORD,
   type Stack,
   startStack,
+  textOf,
   uniqueEmail,
 } from './harness.js';
 
@@ -39,7 +40,7 @@ async function fieldError(page: Page, label: string): Promise<string> {
   );
   const ids = (await input.getAttribute('aria-describedby')) ?? '';
   const id = ids.split(/\s+/).find((candidate) => candidate.endsWith('-error')) ?? '';
-  return (await page.locator(`[id="${id}"]`).innerText()).trim();
+  return textOf(page.locator(`[id="${id}"]`));
 }
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {
@@ -114,8 +115,8 @@ test('uploads that are not usable photos get a clear message', async () => {
     buffer: Buffer.from('hello, world\n'),
   });
   await error.waitFor();
-  assert.match(await error.innerText(), /Not a supported image/);
-  assert.match(await error.innerText(), /JPEG, PNG or WebP/);
+  assert.match(await textOf(error), /Not a supported image/);
+  assert.match(await textOf(error), /JPEG, PNG or WebP/);
 
   // Text dressed up as a JPEG reaches emotion-api, which answers 415; the page explains it the same way.
   await input.setInputFiles({
@@ -129,7 +130,7 @@ test('uploads that are not usable photos get a clear message', async () => {
   ]);
   assert.equal(refused.status(), 415);
   await error.waitFor();
-  assert.match(await error.innerText(), /Not a supported image/);
+  assert.match(await textOf(error), /Not a supported image/);
 
   // A real image without a face: 422 no_face_detected.
   const landscape = await sharp({

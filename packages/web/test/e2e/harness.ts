@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const REPO_ROOT = resolve(WEB_DIR, '../..');
@@ -237,6 +237,11 @@ export async function createVerifiedUser(
 /** The input labelled exactly `label` (Mantine's required asterisk is not part of the name). */
 export function field(page: Page, label: string) {
   return page.getByRole('textbox', { name: label, exact: true });
+}
+
+/** The text of an element, trimmed ('' when it has none). */
+export async function textOf(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').trim();
 }
 
 export type Viewport = 'desktop' | 'phone';
