@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { AppError } from '../errors.js';
 import { humanVersion, tfjsVersion } from './human-loader.js';
 import { WorkerPool } from './pool.js';
 import type { EmotionDetector, FaceEmotion } from './types.js';
@@ -22,9 +23,11 @@ export function createEmotionDetector(opts: { workers?: number } = {}): EmotionD
   const model = `human@${humanVersion()} blazeface+facemesh+emotion (tfjs-wasm ${tfjsVersion()})`;
   let loading: Promise<void> | undefined;
   let loaded = false;
+  let closed = false;
   let loadTimeMs: number | undefined;
 
   const load = (): Promise<void> => {
+    closed = false;
     if (!loading) {
       const started = performance.now();
       loading = pool.start().then(
@@ -52,10 +55,13 @@ export function createEmotionDetector(opts: { workers?: number } = {}): EmotionD
     },
     load,
     async detect(image: Buffer): Promise<FaceEmotion[]> {
+      if (closed)
+        throw new AppError(503, 'model_unavailable', 'Model unavailable', 'The model has been closed.');
       if (!loaded) await load();
       return pool.run(image);
     },
     async close() {
+      closed = true;
       loaded = false;
       loading = undefined;
       await pool.close();

@@ -6,7 +6,11 @@ import type { FaceEmotion, FromWorker, ToWorker } from './types.js';
 interface Job {
   resolve(faces: FaceEmotion[]): void;
   reject(err: Error): void;
+  timer?: NodeJS.Timeout;
 }
+
+/** A worker that has not answered a job within this time is taken as hung: it is replaced. */
+const DEFAULT_JOB_TIMEOUT_MS = 30_000;
 
 function unavailable(detail: string): AppError {
   return new AppError(503, 'model_unavailable', 'Model unavailable', detail);
@@ -36,6 +40,7 @@ class Slot {
 
   constructor(
     readonly worker: Worker,
+    private readonly jobTimeoutMs: number,
     private readonly onDeath: (slot: Slot, reason: string) => void,
   ) {
     this.ready = new Promise<number>((resolve, reject) => {
@@ -71,6 +76,7 @@ class Slot {
     const job = this.pending.get(msg.id);
     if (!job) return;
     this.pending.delete(msg.id);
+    clearTimeout(job.timer);
     if (this.pending.size === 0) this.worker.unref();
     if (msg.type === 'result') job.resolve(msg.faces);
     else job.reject(new AppError(msg.error.status, msg.error.code, msg.error.title, msg.error.detail));
@@ -78,6 +84,11 @@ class Slot {
 
   send(id: number, image: Buffer, job: Job): void {
     const copy = image.buffer.slice(image.byteOffset, image.byteOffset + image.byteLength) as ArrayBuffer;
+    job.timer = setTimeout(() => {
+      this.die(`no answer within ${this.jobTimeoutMs} ms`);
+      void this.worker.terminate();
+    }, this.jobTimeoutMs);
+    job.timer.unref();
     this.pending.set(id, job);
     this.worker.ref();
     this.worker.postMessage({ type: 'detect', id, image: copy } satisfies ToWorker, [copy]);
@@ -86,7 +97,10 @@ class Slot {
   private die(reason: string): void {
     if (this.dead) return;
     this.dead = true;
-    for (const job of this.pending.values()) job.reject(unavailable(`The model worker crashed (${reason}).`));
+    for (const job of this.pending.values()) {
+      clearTimeout(job.timer);
+      job.reject(unavailable(`The model worker crashed (${reason}).`));
+    }
     this.pending.clear();
     this.onDeath(this, reason);
   }
@@ -101,7 +115,10 @@ export class WorkerPool {
   private failedStarts = 0;
   private static readonly MAX_FAILED_STARTS = 3;
 
-  constructor(private readonly size: number = availableParallelism()) {}
+  constructor(
+    private readonly size: number = availableParallelism(),
+    private readonly jobTimeoutMs: number = DEFAULT_JOB_TIMEOUT_MS,
+  ) {}
 
   /** Starts the workers and resolves once every one has loaded and warmed up its model. */
   async start(): Promise<void> {
@@ -111,7 +128,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    return new Slot(newWorker(), (dead) => this.replace(dead));
+    return new Slot(newWorker(), this.jobTimeoutMs, (dead) => this.replace(dead));
   }
 
   private replace(dead: Slot): void {

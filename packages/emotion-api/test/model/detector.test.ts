@@ -137,4 +137,11 @@ describe('emotion detector (human on tfjs-wasm, worker threads)', () => {
       code: 'unsupported_media_type',
     });
   });
+
+  it('rejects detect with 503 model_unavailable once closed', async () => {
+    const closed = createEmotionDetector({ workers: 1 });
+    await closed.close();
+    assert.equal(closed.loaded, false);
+    await assert.rejects(closed.detect(Buffer.from('x')), { status: 503, code: 'model_unavailable' });
+  });
 });
