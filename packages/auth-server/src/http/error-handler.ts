@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AppError, type FieldError } from '../errors.js';
+import { ThrottledError } from '../throttle/index.js';
 
 const PROBLEM_TYPE = 'about:blank';
 
@@ -73,6 +74,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
       return send(reply, error);
+    }
+    if (error instanceof ThrottledError) {
+      return send(
+        reply,
+        new AppError(
+          429,
+          'rate_limited',
+          'Too many requests',
+          `Too many attempts. Try again in ${error.retryAfterSec} seconds.`,
+          {
+            headers: { 'retry-after': String(error.retryAfterSec) },
+          },
+        ),
+      );
     }
     if (error.validation) {
       const errors = validationErrors(error);
