@@ -12,6 +12,40 @@ function area(face: FaceEmotion): number {
   return face.box.width * face.box.height;
 }
 
+/**
+ * Reads one multipart file into memory, failing with 413 `payload_too_large` the moment it
+ * crosses `maxBytes` (busboy's own limit only reports at the end of the part, i.e. after the
+ * whole upload has been received).
+ */
+function readUpload(file: MultipartFile, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () =>
+    new AppError(413, 'payload_too_large', 'Payload too large', `Uploads are limited to ${maxBytes} bytes.`);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stream = file.file;
+    const fail = (err: unknown) => {
+      stream.removeAllListeners('data');
+      stream.resume();
+      reject(err);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes || stream.truncated) {
+        fail(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.once('limit', () => fail(tooLarge()));
+    stream.once('error', fail);
+    stream.once('end', () => {
+      if (stream.truncated) reject(tooLarge());
+      else resolve(Buffer.concat(chunks, size));
+    });
+  });
+}
+
 /** POST /detect: one uploaded image in, the emotion of every face out, stored in the caller's history. */
 export async function detectRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { config, db, images, detector } = ctx;
@@ -73,8 +107,11 @@ export async function detectRoutes(app: FastifyInstance, ctx: AppContext): Promi
           },
         );
       }
-      // Throws FST_REQ_FILE_TOO_LARGE (413) as soon as the stream crosses the limit.
-      const upload = await file.toBuffer();
+      const upload = await readUpload(file, config.maxUploadBytes).catch((err: unknown) => {
+        // Stop the rest of the upload: answer now and close the connection.
+        if (err instanceof AppError && err.status === 413) reply.header('connection', 'close');
+        throw err;
+      });
       const { jpeg } = await normalizeImage(upload, { maxPixels: config.maxImagePixels });
       const faces = (await detector.detect(jpeg)).slice().sort((a, b) => area(b) - area(a));
       const top = faces[0];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
@@ -177,5 +178,32 @@ describe('POST /detect (real auth-server, real model)', () => {
     assert.equal(limited.json().code, 'rate_limited');
     assert.ok(Number(limited.headers['retry-after']) > 0);
     assert.equal((await send(other.accessToken)).statusCode, 400, 'another user is not throttled');
+  });
+
+  it('answers 413 over real HTTP as soon as the upload crosses MAX_UPLOAD_MB, before the client has sent it all', {
+    timeout: 60_000,
+  }, async () => {
+    const before = await stored(api);
+    const address = await api.app.listen({ host: '127.0.0.1', port: 0 });
+    const boundary = '----emotionbig';
+    const chunk = Buffer.alloc(256 * 1024, 0xff);
+    const req = httpRequest(`${address}/detect`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, ...bearer() },
+    });
+    const response = new Promise<IncomingMessage>((resolve, reject) => {
+      req.on('response', resolve);
+      req.on('error', reject);
+    });
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="big.jpg"\r\n\r\n`);
+    // 3 MB (over the 2 MB limit) and then nothing more until the server has answered.
+    for (let i = 0; i < 12; i++) req.write(chunk);
+    const res = await response;
+    let body = '';
+    for await (const data of res) body += data;
+    req.destroy();
+    assert.equal(res.statusCode, 413);
+    assert.equal(JSON.parse(body).code, 'payload_too_large');
+    assert.deepEqual(await stored(api), before);
   });
 });
