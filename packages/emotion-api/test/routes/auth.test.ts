@@ -408,6 +408,31 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
     assert.equal(refresh.statusCode, 401);
   });
 
+  it('logs out every session with scope=global (query or body), for Bearer clients too', async () => {
+    const frank = await signUp(api.app, auth, 'frank');
+    const login = await api.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { email: frank.email, password: PASSWORD },
+    });
+    const second = login.json() as { accessToken: string; refreshToken: string };
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/auth/logout?scope=global',
+      headers: { authorization: `Bearer ${second.accessToken}` },
+      payload: { refreshToken: second.refreshToken },
+    });
+    assert.equal(res.statusCode, 204);
+    for (const refreshToken of [frank.refreshToken, second.refreshToken]) {
+      const refresh = await api.app.inject({
+        method: 'POST',
+        url: '/auth/refresh',
+        payload: { refreshToken },
+      });
+      assert.equal(refresh.statusCode, 401);
+    }
+  });
+
   it('reports model and auth-server in /health', async () => {
     const res = await api.app.inject({ method: 'GET', url: '/health' });
     assert.equal(res.statusCode, 200);
