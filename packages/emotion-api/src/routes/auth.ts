@@ -222,11 +222,8 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       },
     },
     async (request, reply) => {
-      await auth.forgotPassword(request.body.email, forward(request));
-      return reply.code(202).send({
-        status: 'accepted',
-        message: 'If an account exists for this address, a password-reset link is on its way.',
-      });
+      const result = await auth.forgotPassword(request.body.email, forward(request));
+      return reply.code(202).send(result);
     },
   );
 
@@ -242,11 +239,8 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       },
     },
     async (request, reply) => {
-      await auth.resendVerification(request.body.email, forward(request));
-      return reply.code(202).send({
-        status: 'accepted',
-        message: 'If this address has an unverified account, a new verification link is on its way.',
-      });
+      const result = await auth.resendVerification(request.body.email, forward(request));
+      return reply.code(202).send(result);
     },
   );
 

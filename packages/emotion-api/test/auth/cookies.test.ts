@@ -92,7 +92,7 @@ describe('production cookies and auth-server throttling (real auth-server)', () 
     );
   });
 
-  it("passes auth-server's 429 rate_limited through", async () => {
+  it("passes auth-server's 429 rate_limited through with its Retry-After", async () => {
     const forgot = () =>
       dev.app.inject({ method: 'POST', url: '/auth/forgot-password', payload: { email: user.email } });
     assert.equal((await forgot()).statusCode, 202);
@@ -100,5 +100,6 @@ describe('production cookies and auth-server throttling (real auth-server)', () 
     const limited = await forgot();
     assert.equal(limited.statusCode, 429);
     assert.equal(limited.json().code, 'rate_limited');
+    assert.ok(Number(limited.headers['retry-after']) > 0);
   });
 });
