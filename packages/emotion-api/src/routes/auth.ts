@@ -196,11 +196,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       // `others` keeps this session signed in; every other scope ends it here too.
       if (scope !== 'others') cookies.clear(reply);
       try {
-        await auth.logout(refreshToken, {
-          scope,
-          ...(accessToken ? { accessToken } : {}),
-          ...forward(request),
-        });
+        await auth.logout(refreshToken, { scope, ...(accessToken ? { accessToken } : {}) }, forward(request));
       } catch (err) {
         const appError = toAppError(err, reply);
         // An already dead session is signed out all the same; an unreachable auth-server is reported.
