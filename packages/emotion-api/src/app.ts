@@ -5,7 +5,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { AuthClient } from '@emotion-app/auth-client';
-import { createRequireAuth, createTokenVerifier } from '@emotion-app/auth-client/server';
+import { type AuthUser, createRequireAuth, createTokenVerifier } from '@emotion-app/auth-client/server';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.js';
 import { SessionCookies } from './auth/cookies.js';
@@ -77,6 +77,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     requireAuth: createRequireAuth(verifier, { cookieName: cookies.names.access }),
   };
 
+  // Set by requireAuth on protected routes; declared up front so every request has the same shape.
+  app.decorateRequest('user', null as unknown as AuthUser);
   registerErrorHandling(app);
   app.setNotFoundHandler((request, reply) => {
     if (config.webDist && wantsSpa(request)) return sendSpa(reply);

@@ -8,8 +8,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp as buildAuthApp } from '../../../auth-server/src/app.js';
-import { loadConfig as loadAuthConfig } from '../../../auth-server/src/config.js';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 
@@ -28,6 +26,9 @@ export interface AuthServer {
 
 /** Starts auth-server on 127.0.0.1:0 with a temp DATA_DIR; `stop()` closes it and removes the folder. */
 export async function startAuthServer(env: Record<string, string> = {}): Promise<AuthServer> {
+  // Imported here so that test files that never start auth-server do not load it.
+  const { buildApp: buildAuthApp } = await import('../../../auth-server/src/app.js');
+  const { loadConfig: loadAuthConfig } = await import('../../../auth-server/src/config.js');
   const dataDir = tempDir('auth');
   const config = loadAuthConfig({
     DATA_DIR: dataDir,
