@@ -81,8 +81,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.decorateRequest('user', null as unknown as AuthUser);
   registerErrorHandling(app);
   app.setNotFoundHandler((request, reply) => {
-    if (config.webDist && wantsSpa(request)) return sendSpa(reply);
-    return sendProblem(reply, notFoundError(request.method, request.url));
+    if (config.webDist && wantsSpa(request)) sendSpa(reply);
+    else sendProblem(reply, notFoundError(request.method, request.url));
   });
 
   // An empty JSON body counts as no body (routes with optional bodies, e.g. POST /auth/refresh).

@@ -117,10 +117,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const appError = toAppError(error, reply);
     if (appError) {
       if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
-      return sendProblem(reply, appError);
+      sendProblem(reply, appError);
+      return;
     }
     request.log.error({ err: error }, 'unexpected error');
-    return sendProblem(
+    sendProblem(
       reply,
       new AppError(
         500,
