@@ -7,7 +7,7 @@ import { EMOTIONS, type Emotion, type FaceBox, type FaceEmotion } from './types.
 const MODEL_LABELS: readonly Emotion[] = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 const EMOTION_INPUT = 64;
 /** Images are decoded to at most this many pixels per side before detection; boxes are scaled back. */
-const MAX_SIDE = 640;
+const MAX_SIDE = 480;
 /** Smaller than this on either side: no face can be found or classified. */
 export const MIN_SIDE = 24;
 /** Up to this size (FER2013 crops are 48×48, the model's input is 64×64) an image is one face. */
