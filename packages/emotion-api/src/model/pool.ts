@@ -84,10 +84,7 @@ class Slot {
 
   send(id: number, image: Buffer, job: Job): void {
     const copy = image.buffer.slice(image.byteOffset, image.byteOffset + image.byteLength) as ArrayBuffer;
-    job.timer = setTimeout(() => {
-      this.die(`no answer within ${this.jobTimeoutMs} ms`);
-      void this.worker.terminate();
-    }, this.jobTimeoutMs);
+    job.timer = setTimeout(() => this.die(`no answer within ${this.jobTimeoutMs} ms`), this.jobTimeoutMs);
     job.timer.unref();
     this.pending.set(id, job);
     this.worker.ref();
@@ -97,6 +94,7 @@ class Slot {
   private die(reason: string): void {
     if (this.dead) return;
     this.dead = true;
+    void this.worker.terminate();
     for (const job of this.pending.values()) {
       clearTimeout(job.timer);
       job.reject(unavailable(`The model worker crashed (${reason}).`));

@@ -39,6 +39,20 @@ describe('inference worker pool', () => {
     assert.equal(faces.length, 1);
   });
 
+  it('replaces a worker that does not answer within the job timeout and rejects its jobs with 503', async () => {
+    // A 1 ms budget no real detection (decode + BlazeFace + classifier) can meet.
+    const impatient = new WorkerPool(1, 1);
+    await impatient.start();
+    try {
+      const [worker] = impatient.workers();
+      await assert.rejects(impatient.run(await photo()), { status: 503, code: 'model_unavailable' });
+      const [replacement] = impatient.workers();
+      assert.ok(replacement && replacement !== worker);
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it('refuses work with 503 model_unavailable once closed', async () => {
     const closed = new WorkerPool(1);
     await closed.close();
