@@ -33,8 +33,12 @@ export class SessionCookies {
     this.names = cookieNames(production);
   }
 
-  /** Sets access, refresh and a fresh CSRF cookie (and the device cookie when the session has one). */
-  set(reply: FastifyReply, session: Session): void {
+  /**
+   * Sets access, refresh and CSRF cookies (and the device cookie when the session has one). The
+   * CSRF token is new unless `keepCsrf` is given: a refresh keeps it, so requests another tab
+   * prepared with the current value do not fail; a sign-in always gets a new one.
+   */
+  set(reply: FastifyReply, session: Session, keepCsrf?: string): void {
     const secure = this.production;
     reply.setCookie(this.names.access, session.accessToken, {
       httpOnly: true,
@@ -50,7 +54,7 @@ export class SessionCookies {
       maxAge: SESSION_COOKIE_MAX_AGE_SEC,
       secure,
     });
-    reply.setCookie(this.names.csrf, randomBytes(32).toString('base64url'), {
+    reply.setCookie(this.names.csrf, keepCsrf ?? randomBytes(32).toString('base64url'), {
       httpOnly: false,
       sameSite: 'lax',
       path: '/',

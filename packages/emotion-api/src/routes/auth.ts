@@ -60,8 +60,8 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
     if (!token) throw new AppError(401, 'invalid_token', 'Authentication required');
     return token;
   };
-  const sendSession = (reply: FastifyReply, session: Session) => {
-    cookies.set(reply, session);
+  const sendSession = (reply: FastifyReply, session: Session, keepCsrf?: string) => {
+    cookies.set(reply, session, keepCsrf);
     return {
       user: session.user,
       expiresAt: session.expiresAt,
@@ -163,7 +163,8 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       const refreshToken = fromBody ?? cookies.refreshToken(request);
       if (!refreshToken) throw new AppError(401, 'invalid_token', 'No refresh token', 'Sign in again.');
       try {
-        return sendSession(reply, await auth.refreshToken(refreshToken, forward(request)));
+        const session = await auth.refreshToken(refreshToken, forward(request));
+        return sendSession(reply, session, cookies.csrfToken(request));
       } catch (err) {
         const appError = toAppError(err, reply);
         // The session is over (rotated out, reused, revoked): drop the cookies with it.

@@ -300,8 +300,10 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
         .sort(),
       ['access_token', 'csrf_token', 'refresh_token'],
     );
+    const oldCsrf = bob.jar.get('csrf_token');
     bob.jar.update(refresh);
     assert.notEqual(bob.jar.get('refresh_token'), oldRefresh);
+    assert.equal(bob.jar.get('csrf_token'), oldCsrf, 'a refresh keeps the CSRF token');
     const logs = await api.app.inject({ method: 'GET', url: '/logs', headers: { cookie: bob.jar.header() } });
     assert.equal(logs.statusCode, 200);
   });
