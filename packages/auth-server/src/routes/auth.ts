@@ -20,14 +20,8 @@ import { errorResponses, NoContent } from '../http/schemas.js';
 import { findLiveSession } from '../sessions/repository.js';
 import { logout, refreshSession } from '../sessions/service.js';
 import { normalizeEmail } from '../users/email.js';
-import {
-  forgotPassword,
-  login,
-  register,
-  resendVerification,
-  resetPassword,
-  verifyEmail,
-} from '../users/service.js';
+import { forgotPassword, resetPassword } from '../passwords/service.js';
+import { login, register, resendVerification, verifyEmail } from '../users/service.js';
 
 const tags = ['auth'];
 

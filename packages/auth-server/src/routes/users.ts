@@ -13,7 +13,8 @@ import { authenticate } from '../http/authenticate.js';
 import { bearerSecurity, errorResponses, NoContent } from '../http/schemas.js';
 import { listLiveSessions, revokeSession } from '../sessions/repository.js';
 import { toUser } from '../users/repository.js';
-import { changePassword, renameUser, requireUser } from '../users/service.js';
+import { changePassword } from '../passwords/service.js';
+import { renameUser, requireUser } from '../users/profile.js';
 
 const tags = ['users'];
 const security = bearerSecurity;

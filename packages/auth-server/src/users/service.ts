@@ -1,35 +1,21 @@
 /**
- * Account flows: register, verify, resend, login, forgot/reset and change password, profile.
- * Enumeration safety: register, resend and forgot answer identically whether or not the address
+ * Account flows: register, verify, resend-verification and login (password flows: passwords/service.ts).
+ * Enumeration safety: register and resend answer identically whether or not the address
  * has an account; login spends one argon2 verification either way.
  */
 import type { Session, StatusMessage } from '@emotion-app/auth-client/contract';
 import type { AppContext, ClientInfo } from '../context.js';
-import type { UserRow } from '../db/schema.js';
 import { AppError, invalidCredentials, invalidOrExpiredToken } from '../errors.js';
+import { appLink as link } from '../mail/links.js';
 import { recordAuthEvent } from '../events/auth-events.js';
 import { enqueueMail } from '../mail/outbox.js';
-import {
-  alreadyRegisteredMail,
-  passwordChangedMail,
-  resetPasswordMail,
-  verificationMail,
-} from '../mail/templates.js';
-import { checkPasswordPolicy } from '../passwords/policy.js';
-import { revokeUserSessions } from '../sessions/repository.js';
+import { alreadyRegisteredMail, verificationMail } from '../mail/templates.js';
+import { assertPasswordPolicy } from '../passwords/service.js';
 import { startSession } from '../sessions/service.js';
 import { createDeviceToken, verifyDeviceToken } from '../tokens/device-token.js';
-import { consumeOneTimeToken, invalidateOneTimeTokens, issueOneTimeToken } from '../tokens/one-time.js';
-import { sha256 } from '../tokens/opaque.js';
+import { consumeOneTimeToken, issueOneTimeToken } from '../tokens/one-time.js';
 import { normalizeEmail } from './email.js';
-import {
-  findUserByEmail,
-  findUserById,
-  insertUser,
-  markEmailVerified,
-  updatePasswordHash,
-  updateUserName,
-} from './repository.js';
+import { findUserByEmail, insertUser, markEmailVerified } from './repository.js';
 
 export const REGISTER_ANSWER: StatusMessage = Object.freeze({
   status: 'verification_pending',
@@ -39,29 +25,6 @@ export const RESEND_ANSWER: StatusMessage = Object.freeze({
   status: 'accepted',
   message: 'If this address has an account waiting for verification, a new link is on its way.',
 });
-export const FORGOT_ANSWER: StatusMessage = Object.freeze({
-  status: 'accepted',
-  message: 'If this address has an account, a link to reset the password is on its way.',
-});
-
-/** Refuses a password that breaks the policy with 400 weak_password naming the rule. */
-export function assertPasswordPolicy(password: string, email: string, field: string): void {
-  const violation = checkPasswordPolicy(password, email);
-  if (!violation) return;
-  throw new AppError(
-    400,
-    'weak_password',
-    'Weak password',
-    `${violation.message} (rule: ${violation.rule})`,
-    {
-      errors: [{ path: field, message: violation.message }],
-      extensions: { rule: violation.rule },
-    },
-  );
-}
-
-const link = (ctx: AppContext, path: string, token?: string) =>
-  `${ctx.config.publicAppUrl}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 
 export async function register(
   ctx: AppContext,
@@ -178,123 +141,7 @@ export async function login(
     userId: user.id,
     email,
     ...client,
-    detail: { sessionId: session.user ? sessionIdOf(ctx, session) : undefined, knownDevice },
+    detail: { sessionId: ctx.jwt.tryVerify(session.accessToken)?.sid, knownDevice },
   });
   return { ...session, deviceToken: createDeviceToken(ctx.config.jwt.secret, user.id) };
-}
-
-function sessionIdOf(ctx: AppContext, session: Session): string | undefined {
-  return ctx.jwt.tryVerify(session.accessToken)?.sid;
-}
-
-export async function forgotPassword(
-  ctx: AppContext,
-  rawEmail: string,
-  client: ClientInfo,
-): Promise<StatusMessage> {
-  const email = normalizeEmail(rawEmail);
-  const user = await findUserByEmail(ctx.db, email);
-  if (user) {
-    await ctx.db.transaction().execute(async (trx) => {
-      const token = await issueOneTimeToken(trx, user.id, 'reset');
-      await enqueueMail(trx, email, resetPasswordMail(user.name, link(ctx, '/reset-password', token)));
-    });
-    ctx.mailWorker.kick();
-    await recordAuthEvent(ctx.db, ctx.log, {
-      type: 'password_reset_requested',
-      userId: user.id,
-      email,
-      ...client,
-    });
-  }
-  return FORGOT_ANSWER;
-}
-
-export async function resetPassword(
-  ctx: AppContext,
-  input: { token: string; password: string },
-  client: ClientInfo,
-): Promise<void> {
-  // Look the token up without consuming it, so a weak new password does not burn the link.
-  const pending = await ctx.db
-    .selectFrom('one_time_tokens')
-    .innerJoin('users', 'users.id', 'one_time_tokens.user_id')
-    .select(['users.id as userId', 'users.email as email'])
-    .where('one_time_tokens.token_hash', '=', sha256(input.token))
-    .where('one_time_tokens.kind', '=', 'reset')
-    .where('one_time_tokens.used_at', 'is', null)
-    .where('one_time_tokens.expires_at', '>', new Date())
-    .executeTakeFirst();
-  if (!pending) throw invalidOrExpiredToken();
-  assertPasswordPolicy(input.password, pending.email, 'password');
-  const passwordHash = await ctx.hasher.hash(input.password);
-  const revoked = await ctx.db.transaction().execute(async (trx) => {
-    const userId = await consumeOneTimeToken(trx, input.token, 'reset');
-    if (!userId) return undefined;
-    await updatePasswordHash(trx, userId, passwordHash);
-    await invalidateOneTimeTokens(trx, userId, 'reset');
-    // Following the link proves the mailbox is theirs.
-    await trx
-      .updateTable('users')
-      .set({ email_verified_at: new Date() })
-      .where('id', '=', userId)
-      .where('email_verified_at', 'is', null)
-      .execute();
-    return revokeUserSessions(trx, userId, 'password_reset');
-  });
-  if (revoked === undefined) throw invalidOrExpiredToken();
-  await recordAuthEvent(ctx.db, ctx.log, {
-    type: 'password_reset',
-    userId: pending.userId,
-    email: pending.email,
-    ...client,
-    detail: { revokedSessions: revoked },
-  });
-}
-
-export async function changePassword(
-  ctx: AppContext,
-  auth: { userId: string; sessionId: string },
-  input: { currentPassword: string; newPassword: string },
-  client: ClientInfo,
-): Promise<void> {
-  const user = await requireUser(ctx, auth.userId);
-  if (!(await ctx.hasher.verify(user.password_hash, input.currentPassword))) {
-    throw new AppError(
-      400,
-      'invalid_credentials',
-      'Invalid credentials',
-      'The current password is incorrect.',
-      {
-        errors: [{ path: 'currentPassword', message: 'is incorrect' }],
-      },
-    );
-  }
-  assertPasswordPolicy(input.newPassword, user.email, 'newPassword');
-  const passwordHash = await ctx.hasher.hash(input.newPassword);
-  const revoked = await ctx.db.transaction().execute(async (trx) => {
-    await updatePasswordHash(trx, user.id, passwordHash);
-    await enqueueMail(trx, user.email, passwordChangedMail(user.name));
-    return revokeUserSessions(trx, user.id, 'password_changed', auth.sessionId);
-  });
-  ctx.mailWorker.kick();
-  await recordAuthEvent(ctx.db, ctx.log, {
-    type: 'password_changed',
-    userId: user.id,
-    email: user.email,
-    ...client,
-    detail: { revokedSessions: revoked, sessionId: auth.sessionId },
-  });
-}
-
-export async function requireUser(ctx: AppContext, userId: string): Promise<UserRow> {
-  const user = await findUserById(ctx.db, userId);
-  if (!user) throw new AppError(401, 'invalid_token', 'Invalid token', 'The account no longer exists.');
-  return user;
-}
-
-export async function renameUser(ctx: AppContext, userId: string, name: string): Promise<UserRow> {
-  const user = await updateUserName(ctx.db, userId, name.trim() || name);
-  if (!user) throw new AppError(401, 'invalid_token', 'Invalid token', 'The account no longer exists.');
-  return user;
 }
