@@ -47,7 +47,7 @@ export function AuthImage({ url, alt, height }: { url: string; alt: string; heig
     <img
       src={src}
       alt={alt}
-      style={{ width: '100%', height, objectFit: 'cover', borderRadius: 8, display: 'block' }}
+      style={{ width: '100%', height, objectFit: 'cover', objectPosition: 'center 30%', display: 'block' }}
     />
   );
 }

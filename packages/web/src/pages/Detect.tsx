@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Grid, Group, Image, Stack, Tabs, Text, Title } from '@mantine/core';
 import { Dropzone, type FileRejection, type FileWithPath } from '@mantine/dropzone';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { detect, imageUrlOf } from '../api/detections.js';
 import type { Detection } from '../api/types.js';
 import { useAuthImage } from '../components/AuthImage.js';
@@ -33,6 +33,14 @@ export function DetectPage() {
   const [error, setError] = useState<DetectErrorMessage | null>(null);
   const [busy, setBusy] = useState(false);
   const stored = useAuthImage(detection ? imageUrlOf(detection) : null);
+  const resultRef = useRef<HTMLDivElement>(null);
+
+  // On one-column layouts (phones) the answer appears below the fold: bring it into view.
+  useEffect(() => {
+    if ((detection || error) && window.matchMedia('(max-width: 62em)').matches) {
+      resultRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    }
+  }, [detection, error]);
 
   useEffect(() => () => (photo ? URL.revokeObjectURL(photo.url) : undefined), [photo]);
 
@@ -128,7 +136,7 @@ export function DetectPage() {
             </Stack>
           </Card>
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 7 }}>
+        <Grid.Col span={{ base: 12, md: 7 }} ref={resultRef}>
           {error && (
             <Alert color="orange" title={error.title} role="alert" data-testid="detect-error" mb="md">
               {error.message}

@@ -1,10 +1,11 @@
-import { AreaChart, BarChart } from '@mantine/charts';
+import { BarChart } from '@mantine/charts';
 import { Alert, Anchor, Card, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { getStats } from '../api/detections.js';
 import { errorMessage } from '../api/problem.js';
 import { EMOTIONS, type Emotion, type Stats } from '../api/types.js';
+import { fillDays } from '../components/days.js';
 import { EMOTION_COLOR, emotionLabel } from '../components/emotions.js';
 
 function topEmotion(stats: Stats): Emotion | null {
@@ -35,7 +36,11 @@ export function StatsPage() {
     color: `${EMOTION_COLOR[emotion]}.6`,
     Detections: stats?.byEmotion[emotion] ?? 0,
   }));
-  const byDay = (stats?.byDay ?? []).map((day) => ({ date: day.date, Detections: day.count }));
+  const byDay = fillDays(stats?.byDay ?? []).map((day) => ({
+    date: day.date.slice(5),
+    fullDate: day.date,
+    Detections: day.count,
+  }));
   const top = stats ? topEmotion(stats) : null;
 
   return (
@@ -91,35 +96,34 @@ export function StatsPage() {
                   Detections by emotion
                 </Title>
                 <BarChart
-                  h={260}
+                  h={280}
                   data={byEmotion}
                   dataKey="emotion"
+                  orientation="vertical"
                   series={[{ name: 'Detections', color: 'blue.6' }]}
                   barProps={{ radius: 4 }}
-                  tickLine="y"
-                  yAxisProps={{ allowDecimals: false }}
-                  aria-label="Bar chart of detections by emotion"
-                />
-                <Text size="xs" c="dimmed" mt="xs">
-                  {EMOTIONS.map(
+                  gridAxis="y"
+                  tickLine="x"
+                  xAxisProps={{ allowDecimals: false }}
+                  yAxisProps={{ width: 70 }}
+                  aria-label={`Detections by emotion: ${EMOTIONS.map(
                     (emotion) => `${emotionLabel(emotion)} ${stats.byEmotion[emotion] ?? 0}`,
-                  ).join(' · ')}
-                </Text>
+                  ).join(', ')}`}
+                />
               </Card>
               <Card withBorder radius="md">
                 <Title order={2} size="h4" mb="md">
                   Detections per day
                 </Title>
-                <AreaChart
-                  h={260}
+                <BarChart
+                  h={280}
                   data={byDay}
                   dataKey="date"
                   series={[{ name: 'Detections', color: 'teal.6' }]}
-                  curveType="monotone"
+                  barProps={{ radius: 3 }}
                   tickLine="y"
                   yAxisProps={{ allowDecimals: false }}
-                  withDots={byDay.length < 40}
-                  aria-label="Area chart of detections per day"
+                  aria-label={`Detections per day, ${byDay[0]?.fullDate ?? ''} to ${byDay[byDay.length - 1]?.fullDate ?? ''}`}
                 />
               </Card>
             </SimpleGrid>

@@ -250,19 +250,31 @@ const VIEWPORTS: Record<Viewport, { width: number; height: number }> = {
   phone: { width: 360, height: 740 },
 };
 
+export interface Shot {
+  files: string[];
+  /** Pixels the page is wider than the phone viewport (0 = no sideways scrolling at 360 px). */
+  phoneOverflow: number;
+}
+
 /** Saves `<name>-desktop.png` and `<name>-phone.png` of the current page. */
-export async function screenshotBothWidths(page: Page, name: string): Promise<string[]> {
+export async function screenshotBothWidths(page: Page, name: string): Promise<Shot> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const original = page.viewportSize();
   const files: string[] = [];
+  let phoneOverflow = 0;
   for (const viewport of ['desktop', 'phone'] as const) {
     await page.setViewportSize(VIEWPORTS[viewport]);
     // Let layout, charts (ResizeObserver) and transitions settle at the new width.
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 350))));
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 400))));
     const file = join(SCREENSHOT_DIR, `${name}-${viewport}.png`);
     await page.screenshot({ path: file, fullPage: true });
     files.push(file);
+    if (viewport === 'phone') {
+      phoneOverflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+    }
   }
   if (original) await page.setViewportSize(original);
-  return files;
+  return { files, phoneOverflow };
 }

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ApiError } from '../../src/api/problem.js';
+import { splitError } from '../../src/components/formErrors.js';
+
+test('errors[] entries go next to the fields they name', () => {
+  const error = new ApiError(400, {
+    code: 'validation_failed',
+    errors: [
+      { path: '/email', message: 'must be an email' },
+      { path: '/name', message: 'must not be empty' },
+    ],
+  });
+  assert.deepEqual(splitError(error, ['name', 'email', 'password']), {
+    fields: { email: 'must be an email', name: 'must not be empty' },
+    general: null,
+  });
+});
+
+test('an error about an unknown field stays a general message', () => {
+  const error = new ApiError(400, {
+    code: 'validation_failed',
+    errors: [
+      { path: '/email', message: 'must be an email' },
+      { path: '/captcha', message: 'is missing' },
+    ],
+  });
+  assert.deepEqual(splitError(error, ['email']), {
+    fields: { email: 'must be an email' },
+    general: 'is missing',
+  });
+});
+
+test('a code mapped to a field lands there, with aliases for differently named fields', () => {
+  const weak = new ApiError(400, { code: 'weak_password', detail: 'Too common (rule: common)' });
+  assert.deepEqual(splitError(weak, ['password'], { weak_password: 'password' }).fields, {
+    password: 'Too common (rule: common)',
+  });
+  const aliased = new ApiError(400, {
+    code: 'weak_password',
+    errors: [{ path: 'password', message: 'Too short' }],
+  });
+  assert.deepEqual(splitError(aliased, ['newPassword'], {}, { password: 'newPassword' }).fields, {
+    newPassword: 'Too short',
+  });
+});
+
+test('everything else is one general sentence', () => {
+  const error = new ApiError(401, { code: 'invalid_credentials' });
+  assert.deepEqual(splitError(error, ['email', 'password']), {
+    fields: {},
+    general: 'Wrong email or password.',
+  });
+});
