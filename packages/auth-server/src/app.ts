@@ -8,7 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Config } from './config.js';
+import { ARGON2_PRODUCTION_COST, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { type Db, openDb } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -36,6 +36,15 @@ export interface BuildOptions {
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const cost = config.argon2;
+  if (
+    config.isProduction &&
+    (cost.memoryCost < ARGON2_PRODUCTION_COST.memoryCost ||
+      cost.timeCost < ARGON2_PRODUCTION_COST.timeCost ||
+      cost.parallelism < ARGON2_PRODUCTION_COST.parallelism)
+  ) {
+    throw new Error('argon2 cost below the OWASP minimum is only allowed outside production');
+  }
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,
