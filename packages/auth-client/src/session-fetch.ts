@@ -27,6 +27,23 @@ export interface SessionFetchOptions {
   getCookie?: (name: string) => string | undefined;
   /** Lock manager; default `navigator.locks` when present, `null` to disable cross-tab locking. */
   locks?: LockManagerLike | null;
+  /**
+   * Where tabs record when the session was last refreshed (Unix ms; not a secret). Default
+   * `localStorage` when present; `null` to keep it in this tab only.
+   */
+  refreshMarker?: RefreshMarker | null;
+}
+
+/** Shared record of the last successful refresh, so a tab skips a refresh another tab just did. */
+export interface RefreshMarker {
+  read(): number;
+  write(atMs: number): void;
+}
+
+/** What a request went out with: the CSRF cookie value and the time it was sent (Unix ms). */
+interface Sent {
+  csrf: string | undefined;
+  at: number;
 }
 
 /** Outcome of a refresh: `ok` retry, `expired` session over, `failed` transient (5xx, network). */
@@ -46,6 +63,9 @@ interface Flight {
  * cookie, so a dead session is refreshed (and `onSessionExpired` called) only once.
  */
 const flights = new Map<string, Flight>();
+
+/** When this tab last completed a successful refresh (Unix ms). */
+let lastRefreshAt = 0;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
@@ -70,6 +90,20 @@ function documentCookie(name: string): string | undefined {
 function defaultLocks(): LockManagerLike | null {
   const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
   return nav?.locks && typeof nav.locks.request === 'function' ? nav.locks : null;
+}
+
+function defaultMarker(): RefreshMarker | null {
+  const storage = (
+    globalThis as {
+      localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+    }
+  ).localStorage;
+  if (!storage) return null;
+  const key = 'auth-client:refreshed-at';
+  return {
+    read: () => Number(storage.getItem(key)) || 0,
+    write: (atMs) => storage.setItem(key, String(atMs)),
+  };
 }
 
 async function problemCode(response: Response): Promise<string | undefined> {
@@ -111,40 +145,45 @@ export function createSessionFetch(options: SessionFetchOptions = {}): typeof fe
   const lockName = options.lockName ?? 'auth-client-refresh';
   const getCookie = options.getCookie ?? documentCookie;
   const baseFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const marker = options.refreshMarker === undefined ? defaultMarker() : options.refreshMarker;
 
   /** Sends once; returns the response and the CSRF cookie value the request went out with. */
-  async function attempt(
-    input: string | URL | Request,
-    init: RequestInit,
-  ): Promise<[Response, string | undefined]> {
+  async function attempt(input: string | URL | Request, init: RequestInit): Promise<[Response, Sent]> {
     const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const headers = new Headers(input instanceof Request ? input.headers : undefined);
     new Headers(init.headers).forEach((value, key) => {
       headers.set(key, value);
     });
     const csrf = getCookie(csrfCookieName);
+    const at = Date.now();
     if (!SAFE_METHODS.has(method) && csrf !== undefined && !headers.has(csrfHeaderName)) {
       headers.set(csrfHeaderName, csrf);
     }
     const response = await baseFetch(input, { ...init, headers, credentials: 'include' });
-    return [response, csrf];
+    return [response, { csrf, at }];
   }
 
-  async function runRefresh(csrfSent: string | undefined): Promise<RefreshOutcome> {
+  async function runRefresh(sent: Sent): Promise<RefreshOutcome> {
     // Someone (another tab, or an earlier refresh here) renewed the session since the failing
     // request left: its cookies are already fresh.
-    if (csrfSent !== undefined && getCookie(csrfCookieName) !== csrfSent) return 'ok';
+    if (sent.csrf !== undefined && getCookie(csrfCookieName) !== sent.csrf) return 'ok';
+    if (Math.max(lastRefreshAt, marker?.read() ?? 0) > sent.at) return 'ok';
     try {
       const [response] = await attempt(refreshUrl, { method: 'POST' });
       await response.body?.cancel();
-      if (response.ok) return 'ok';
+      if (response.ok) {
+        lastRefreshAt = Date.now();
+        marker?.write(lastRefreshAt);
+        return 'ok';
+      }
       return response.status >= 400 && response.status < 500 ? 'expired' : 'failed';
     } catch {
       return 'failed';
     }
   }
 
-  function refresh(csrfSent: string | undefined): Promise<RefreshOutcome> {
+  function refresh(sent: Sent): Promise<RefreshOutcome> {
+    const csrfSent = sent.csrf;
     const last = flights.get(refreshUrl);
     if (
       last &&
@@ -158,9 +197,7 @@ export function createSessionFetch(options: SessionFetchOptions = {}): typeof fe
     flight.promise = (async () => {
       let outcome: RefreshOutcome;
       try {
-        outcome = locks
-          ? await locks.request(lockName, () => runRefresh(csrfSent))
-          : await runRefresh(csrfSent);
+        outcome = locks ? await locks.request(lockName, () => runRefresh(sent)) : await runRefresh(sent);
       } catch {
         outcome = 'failed';
       }
@@ -185,10 +222,10 @@ export function createSessionFetch(options: SessionFetchOptions = {}): typeof fe
     const replayable =
       !(init.body instanceof ReadableStream) && !(input instanceof Request && input.bodyUsed);
     const spare = input instanceof Request && replayable ? input.clone() : undefined;
-    const [response, csrfSent] = await attempt(input, init);
+    const [response, sent] = await attempt(input, init);
     if (response.status !== 401 || !replayable) return response;
     if ((await problemCode(response)) !== 'token_expired') return response;
-    const outcome = await refresh(csrfSent);
+    const outcome = await refresh(sent);
     if (outcome !== 'ok') return response;
     await response.body?.cancel();
     const [retried] = await attempt(spare ?? input, init);

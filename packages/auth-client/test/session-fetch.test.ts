@@ -9,6 +9,8 @@ class CookieApp {
   version = 1;
   refreshCalls = 0;
   refreshAnswer = 200;
+  /** emotion-api keeps the CSRF token across refreshes; false models that. */
+  rotateCsrf = true;
   seen: { method: string; url: string; csrf: string | undefined }[] = [];
   readonly server = createServer((req, res) => this.handle(req, res));
   url = '';
@@ -41,7 +43,7 @@ class CookieApp {
   private issue(res: ServerResponse): void {
     res.setHeader('set-cookie', [
       `access_token=at${this.version}; HttpOnly`,
-      `csrf_token=csrf${this.version}`,
+      `csrf_token=csrf${this.rotateCsrf ? this.version : 1}`,
     ]);
   }
 
@@ -58,7 +60,14 @@ class CookieApp {
       csrf: typeof csrf === 'string' ? csrf : undefined,
     });
     req.resume();
-    req.on('end', () => {
+    const tokenAtArrival = this.cookies(req).access_token;
+    req.on('end', async () => {
+      if (req.url === '/slow') {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        if (tokenAtArrival !== `at${this.version}`) return this.problem(res, 401, 'token_expired');
+        res.end('{}');
+        return;
+      }
       if (req.url === '/login') {
         this.issue(res);
         res.end('{}');
@@ -201,6 +210,33 @@ describe('createSessionFetch', () => {
     const res = await api(`${app.url}/data`);
     assert.equal(res.status, 200);
     assert.deepEqual(lockNames, ['my-app-refresh']);
+    assert.equal(app.refreshCalls, 1, 'only the other tab refreshed');
+  });
+
+  it('does not refresh again for a late 401 of a request sent before the last refresh', async () => {
+    const { api } = await setup({ refreshMarker: null });
+    app.rotateCsrf = false;
+    app.expire();
+    const [slow, fast] = await Promise.all([api(`${app.url}/slow`), api(`${app.url}/data`)]);
+    assert.equal(fast.status, 200);
+    assert.equal(slow.status, 200);
+    assert.equal(app.refreshCalls, 1);
+  });
+
+  it('skips the refresh when the shared marker says another tab refreshed after the request left', async () => {
+    let marked = 0;
+    const refreshMarker = { read: () => marked, write: (at: number) => (marked = at) };
+    const locks: LockManagerLike = {
+      async request(_name, callback) {
+        await otherTab.fetch(`${app.url}/auth/refresh`, { method: 'POST' });
+        refreshMarker.write(Date.now() + 1);
+        return callback();
+      },
+    };
+    const { api, browser: otherTab } = await setup({ locks, refreshMarker });
+    app.rotateCsrf = false;
+    app.expire();
+    assert.equal((await api(`${app.url}/data`)).status, 200);
     assert.equal(app.refreshCalls, 1, 'only the other tab refreshed');
   });
 });
