@@ -7,6 +7,14 @@ export interface SplitErrors {
   general: string | null;
 }
 
+/** "is incorrect" → "Is incorrect.": server messages are often fragments meant to follow a field name. */
+function sentence(message: string): string {
+  const trimmed = message.trim();
+  if (trimmed === '') return trimmed;
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /**
  * Places a problem+json error on the form: `errors[]` entries go next to the field they name,
  * codes listed in `codeFields` (e.g. weak_password → password) go to that field, the rest is general.
@@ -24,9 +32,9 @@ export function splitError(
       const raw = fieldName(item.path);
       const name = aliases[raw] ?? raw;
       if (knownFields.includes(name)) {
-        fields[name] ??= item.message;
+        fields[name] ??= sentence(item.message);
       } else {
-        leftovers.push(item.message);
+        leftovers.push(sentence(item.message));
       }
     }
     const target = codeFields[error.code];

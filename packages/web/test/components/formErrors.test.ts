@@ -12,7 +12,7 @@ test('errors[] entries go next to the fields they name', () => {
     ],
   });
   assert.deepEqual(splitError(error, ['name', 'email', 'password']), {
-    fields: { email: 'must be an email', name: 'must not be empty' },
+    fields: { email: 'Must be an email.', name: 'Must not be empty.' },
     general: null,
   });
 });
@@ -26,8 +26,8 @@ test('an error about an unknown field stays a general message', () => {
     ],
   });
   assert.deepEqual(splitError(error, ['email']), {
-    fields: { email: 'must be an email' },
-    general: 'is missing',
+    fields: { email: 'Must be an email.' },
+    general: 'Is missing.',
   });
 });
 
@@ -41,7 +41,7 @@ test('a code mapped to a field lands there, with aliases for differently named f
     errors: [{ path: 'password', message: 'Too short' }],
   });
   assert.deepEqual(splitError(aliased, ['newPassword'], {}, { password: 'newPassword' }).fields, {
-    newPassword: 'Too short',
+    newPassword: 'Too short.',
   });
 });
 
