@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ARGON2_PRODUCTION_COST } from '../../src/config.js';
 import { outbox, register, startApp } from '../helpers/app.js';
 import { dialects } from '../helpers/db.js';
 
@@ -47,7 +48,10 @@ for (const dialect of dialects()) {
     });
 
     test('the development outbox is absent (404) in production', async (t) => {
-      const { app } = await startApp(t, dialect, { env: { NODE_ENV: 'production' } });
+      const { app } = await startApp(t, dialect, {
+        env: { NODE_ENV: 'production' },
+        overrides: { argon2: { ...ARGON2_PRODUCTION_COST } },
+      });
       assert.equal((await app.inject({ url: '/api/dev/outbox' })).statusCode, 404);
     });
 
