@@ -6,14 +6,15 @@
 //      latency p50/p95 and images/s at concurrency 1 and 4, the model's load time, GET /logs latency
 //      while /detect is busy (the event loop must stay free), and the server's RSS after 500 detections.
 //
-//   node bench/detect.mjs                (re-runs itself under tsx when the packages are not built)
+//   npm run build -w packages/emotion-api && node bench/detect.mjs
+//   (without an up-to-date build it re-runs itself with the TypeScript sources under tsx)
 //
 // Options (env): BENCH_MODEL_ROUNDS (model-level passes over the photos, default 20),
 // BENCH_C1 (requests at concurrency 1, default 150), BENCH_C4 (at concurrency 4, default 350),
 // BENCH_WORKERS (MODEL_WORKERS for the server, default: the number of cores).
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -22,8 +23,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = path.join(root, 'packages/emotion-api');
+function newestMtime(dir) {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+// The build is used only when it exists and is newer than every source file.
 const built =
-  existsSync(path.join(pkg, 'dist/main.js')) && existsSync(path.join(pkg, 'dist/model/worker.js'));
+  existsSync(path.join(pkg, 'dist/main.js')) &&
+  existsSync(path.join(pkg, 'dist/model/worker.js')) &&
+  newestMtime(path.join(pkg, 'dist')) >= newestMtime(path.join(pkg, 'src'));
 const underTsx = process.execArgv.some((a) => a.includes('tsx'));
 const tsxArgs = ['--conditions=source', '--import', 'tsx'];
 
