@@ -63,7 +63,7 @@ export async function normalizeImage(
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
-      .jpeg({ quality: JPEG_QUALITY, mozjpeg: false })
+      .jpeg({ quality: JPEG_QUALITY, optimiseCoding: false })
       .toBuffer({ resolveWithObject: true });
     return { jpeg: data, width: info.width, height: info.height };
   } catch (err) {
