@@ -71,14 +71,16 @@ describe('loadConfig', () => {
 
   test('refuses to start in production without a JWT_SECRET_KEY of at least 32 bytes', (t) => {
     const dir = tempDir(t);
-    assert.throws(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir }), /JWT_SECRET_KEY is required/);
+    const prod = { NODE_ENV: 'production', DATA_DIR: dir, SMTP_URL: 'smtp://mail.example.com:587' };
+    assert.throws(() => loadConfig(prod), /JWT_SECRET_KEY is required/);
+    assert.throws(() => loadConfig({ ...prod, JWT_SECRET_KEY: 'x'.repeat(31) }), /at least 32 bytes/);
+    assert.equal(loadConfig({ ...prod, JWT_SECRET_KEY: 'x'.repeat(32) }).isProduction, true);
+  });
+
+  test('refuses to start in production without SMTP_URL (mail would go nowhere)', () => {
     assert.throws(
-      () => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, JWT_SECRET_KEY: 'x'.repeat(31) }),
-      /at least 32 bytes/,
-    );
-    assert.equal(
-      loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, JWT_SECRET_KEY: 'x'.repeat(32) }).isProduction,
-      true,
+      () => loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'x'.repeat(32), DATA_DIR: '/tmp/unused' }),
+      /SMTP_URL is required/,
     );
   });
 

@@ -52,7 +52,7 @@ describe('main', () => {
   });
 
   test('buildApp refuses a lowered argon2 cost in production', async () => {
-    const config = testConfig({ NODE_ENV: 'production' });
+    const config = testConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:1' });
     await assert.rejects(buildApp(config, { logger: false }), /OWASP minimum/);
     rmSync(config.dataDir, { recursive: true, force: true });
   });

@@ -49,7 +49,7 @@ for (const dialect of dialects()) {
 
     test('the development outbox is absent (404) in production', async (t) => {
       const { app } = await startApp(t, dialect, {
-        env: { NODE_ENV: 'production' },
+        env: { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:1' },
         overrides: { argon2: { ...ARGON2_PRODUCTION_COST } },
       });
       assert.equal((await app.inject({ url: '/api/dev/outbox' })).statusCode, 404);
