@@ -24,6 +24,13 @@ export interface HumanInstance {
   load(): Promise<void>;
   init(): Promise<void>;
   detect(input: unknown): Promise<{ face: HumanFace[]; error?: string | null }>;
+  models: { models: Record<string, GraphModelLike | null | undefined> };
+}
+
+/** What tfjs-converter's GraphModel offers that the warm-up needs. */
+export interface GraphModelLike {
+  inputs: { shape?: number[] }[];
+  execute(input: unknown): unknown;
 }
 
 interface HumanModule {

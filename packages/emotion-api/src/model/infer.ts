@@ -99,8 +99,19 @@ export class Inference {
     return this.human.tf;
   }
 
-  /** human's built-in warm-up needs a canvas: run the models once on synthetic input instead. */
+  /**
+   * human's built-in warm-up needs a canvas: instead run every loaded model once on zeros of its
+   * input shape (a blank image alone would never reach facemesh), then the whole pipeline.
+   */
   private async warmup(): Promise<void> {
+    for (const model of Object.values(this.human.models.models)) {
+      const shape = model?.inputs[0]?.shape;
+      if (!model || !shape) continue;
+      const input = this.tf.zeros(shape.map((d) => (d > 0 ? d : 1)));
+      const output = model.execute(input) as { dispose(): void } | { dispose(): void }[];
+      for (const t of Array.isArray(output) ? output : [output]) t.dispose();
+      input.dispose();
+    }
     const zeros = this.tf.zeros([256, 256, 3], 'int32');
     await this.human.detect(zeros);
     zeros.dispose();
