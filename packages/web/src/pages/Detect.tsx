@@ -58,7 +58,7 @@ export function DetectPage() {
     try {
       setDetection(await detect(photo.blob, photo.name));
     } catch (cause) {
-      setError(detectErrorMessage(cause));
+      setError(detectErrorMessage(cause, photo.blob.size));
     } finally {
       setBusy(false);
     }

@@ -1,4 +1,5 @@
 import { Alert, Anchor, Center, Group, Loader, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { type SignInResult, verifyEmail } from '../api/auth.js';
@@ -34,6 +35,11 @@ export function VerifyEmailPage() {
       .then((result) => {
         if (!active) return;
         signedIn(result.user);
+        notifications.show({
+          color: 'green',
+          title: 'Email confirmed',
+          message: `Welcome, ${result.user.name || result.user.email}! Upload a photo to detect an emotion.`,
+        });
         setDone(true);
       })
       .catch((cause: unknown) => {

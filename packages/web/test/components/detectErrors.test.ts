@@ -17,6 +17,11 @@ test('each detection failure has its own explanation', () => {
   }
 });
 
+test('a big upload cut off without an answer is reported as too large', () => {
+  assert.equal(detectErrorMessage(new ApiError(0, {}), 6 * 1024 * 1024).title, 'Photo too large');
+  assert.equal(detectErrorMessage(new ApiError(0, {}), 50_000).title, 'Detection failed');
+});
+
 test('rate limiting says how long to wait when the server tells', () => {
   const message = detectErrorMessage(new ApiError(429, { code: 'rate_limited' }, 12)).message;
   assert.match(message, /12 seconds/);

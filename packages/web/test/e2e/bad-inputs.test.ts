@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import {
   createVerifiedUser,
   field,
+  HAPPY_FACE,
   launchBrowser,
   PASSWORD,
   type Stack,
@@ -17,7 +18,8 @@ let stack: Stack;
 let browser: Browser;
 
 before(async () => {
-  stack = await startStack();
+  // A 20 KB upload limit, so a face fixture (57 KB) is "too large".
+  stack = await startStack({ apiEnv: { MAX_UPLOAD_MB: '0.02' } });
   browser = await launchBrowser();
 });
 
@@ -145,5 +147,14 @@ test('uploads that are not usable photos get a clear message', async () => {
   ]);
   assert.equal(noFace.status(), 422);
   await error.filter({ hasText: 'No face found' }).waitFor();
+
+  // A photo over the upload limit: 413.
+  await input.setInputFiles(HAPPY_FACE);
+  const [tooLarge] = await Promise.all([
+    page.waitForResponse((response) => response.url().endsWith('/detect')),
+    page.getByRole('button', { name: 'Detect emotion' }).click(),
+  ]);
+  assert.equal(tooLarge.status(), 413);
+  await error.filter({ hasText: 'Photo too large' }).waitFor();
   await page.context().close();
 });

@@ -123,6 +123,8 @@ export interface Stack {
 export interface StackOptions {
   /** auth-server's JWT_MAXAGE in minutes (fractions allowed: 0.05 = 3 s). */
   jwtMaxAgeMinutes?: number;
+  /** Extra emotion-api environment (e.g. MAX_UPLOAD_MB). */
+  apiEnv?: Record<string, string>;
 }
 
 /** Starts auth-server and emotion-api on free ports with a temporary data folder. */
@@ -173,6 +175,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       CORS_ORIGINS: baseUrl,
       MODEL_WORKERS: '1',
       LOG_LEVEL: 'error',
+      ...options.apiEnv,
     });
     api = await apiAppModule.buildApp(apiConfig);
     await api.listen({ port: apiPort, host: '127.0.0.1' });
