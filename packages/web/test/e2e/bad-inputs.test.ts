@@ -18,8 +18,8 @@ let stack: Stack;
 let browser: Browser;
 
 before(async () => {
-  // A 20 KB upload limit, so a face fixture (57 KB) is "too large".
-  stack = await startStack({ apiEnv: { MAX_UPLOAD_MB: '0.02' } });
+  // A 20 KB upload limit, so a face fixture (57 KB) is "too large", and 3 detections a minute.
+  stack = await startStack({ apiEnv: { MAX_UPLOAD_MB: '0.02', DETECT_RATE_LIMIT: '3' } });
   browser = await launchBrowser();
 });
 
@@ -156,5 +156,14 @@ test('uploads that are not usable photos get a clear message', async () => {
   ]);
   assert.equal(tooLarge.status(), 413);
   await error.filter({ hasText: 'Photo too large' }).waitFor();
+
+  // A fourth detection within the minute: 429 with Retry-After.
+  const [limited] = await Promise.all([
+    page.waitForResponse((response) => response.url().endsWith('/detect')),
+    page.getByRole('button', { name: 'Detect emotion' }).click(),
+  ]);
+  assert.equal(limited.status(), 429);
+  await error.filter({ hasText: 'Too many detections' }).waitFor();
+  assert.match(await textOf(error), /wait \d+ seconds|wait a moment/);
   await page.context().close();
 });
