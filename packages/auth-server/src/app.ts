@@ -126,6 +126,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     );
   }
 
+  if (config.isProduction && !config.smtpUrl) {
+    app.log.warn(
+      'SMTP_URL is not set in production: mails stay queued in the outbox table until SMTP_URL is set (the development mailbox is off).',
+    );
+  }
+
   await app.register(cors, {
     origin: config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
     credentials: true,
@@ -151,7 +157,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!config.isProduction && !config.smtpUrl) await app.register(devOutboxRoutes, { prefix: '/api/dev' });
 
   await app.ready();
-  mailWorker.start();
+  // Production without SMTP keeps mails queued in the outbox table (delivered once SMTP_URL is set).
+  const holdMail = config.isProduction && !config.smtpUrl && !options.mailTransport;
+  if (!holdMail) mailWorker.start();
   return app;
 }
 

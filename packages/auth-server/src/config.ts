@@ -193,10 +193,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   const smtpUrl = url('SMTP_URL', undefined, ['smtp:', 'smtps:']);
-  if (isProduction && !smtpUrl) {
-    // Without SMTP, mail only reaches the development outbox, which production does not serve.
-    problems.push('SMTP_URL is required when NODE_ENV=production (the development outbox is disabled there)');
-  }
   const mailFrom = str('MAIL_FROM', 'Emotion App <no-reply@localhost>');
   const redisUrl = url('REDIS_URL', undefined, ['redis:', 'rediss:']);
   const trustProxy = str('TRUST_PROXY', '')

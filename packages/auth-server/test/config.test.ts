@@ -77,11 +77,13 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ ...prod, JWT_SECRET_KEY: 'x'.repeat(32) }).isProduction, true);
   });
 
-  test('refuses to start in production without SMTP_URL (mail would go nowhere)', () => {
-    assert.throws(
-      () => loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'x'.repeat(32), DATA_DIR: '/tmp/unused' }),
-      /SMTP_URL is required/,
-    );
+  test('starts in production without SMTP_URL (mails wait in the outbox table)', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET_KEY: 'x'.repeat(32),
+      DATA_DIR: '/tmp/unused',
+    });
+    assert.equal(config.smtpUrl, undefined);
   });
 
   test('outside production creates DATA_DIR/dev-jwt-secret once (mode 0600) and reuses it', (t) => {
