@@ -1,5 +1,6 @@
 import { createSessionFetch } from '@emotion-app/auth-client';
 import { ApiError, problemFromResponse } from './problem.js';
+import { refreshCoordination } from './refreshCoordination.js';
 
 /** Reads a cookie; in production emotion-api prefixes it (`__Host-csrf_token`), so both names work. */
 export function readCookie(cookieHeader: string, name: string): string | undefined {
@@ -37,6 +38,7 @@ const sessionFetch = createSessionFetch({
   refreshUrl: '/auth/refresh',
   onSessionExpired: () => sessionExpiredHandler(),
   getCookie: readCsrfCookie,
+  ...refreshCoordination(),
 });
 
 export interface RequestOptions {
