@@ -111,6 +111,7 @@ try {
   report(`FER2013 sample (fixtures/fer2013-sample, ${fer.length} images of 48×48)`, ferScore);
   confusion(ferScore);
   const photoSamples = await photos();
+  await score(detector, photoSamples, false); // first large images: settle before timing
   console.log('');
   const photoScore = await score(detector, photoSamples, true);
   report(`Photos (fixtures/faces, ${photoSamples.length} images)`, photoScore);
