@@ -135,6 +135,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(cors, {
     origin: config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
     credentials: true,
+    // @fastify/cors allows only GET, HEAD and POST by default: PATCH /api/users/me and
+    // DELETE /api/users/me/sessions/:id need their preflight answered too.
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    // Lets browser clients read when a throttled request may be retried (429 rate_limited).
+    exposedHeaders: ['retry-after'],
   });
   await app.register(swagger, {
     openapi: {

@@ -73,5 +73,31 @@ for (const dialect of dialects()) {
       assert.equal(ui.statusCode, 200);
       assert.match(ui.headers['content-type'] as string, /text\/html/);
     });
+
+    test('CORS preflight from CORS_ORIGINS allows PATCH and DELETE, and Retry-After is exposed', async (t) => {
+      const { app } = await startApp(t, dialect);
+      const origin = 'http://localhost:5173';
+      for (const [method, url] of [
+        ['PATCH', '/api/users/me'],
+        ['DELETE', '/api/users/me/sessions/00000000-0000-4000-8000-000000000000'],
+        ['POST', '/api/auth/login'],
+      ] as const) {
+        const res = await app.inject({
+          method: 'OPTIONS',
+          url,
+          headers: {
+            origin,
+            'access-control-request-method': method,
+            'access-control-request-headers': 'authorization,content-type',
+          },
+        });
+        assert.equal(res.statusCode, 204, `${method} ${url}`);
+        assert.equal(res.headers['access-control-allow-origin'], origin);
+        const allowed = String(res.headers['access-control-allow-methods']).split(/,\s*/);
+        assert.ok(allowed.includes(method), `${method} in ${allowed.join(',')}`);
+      }
+      const res = await app.inject({ url: '/api/health', headers: { origin } });
+      assert.match(String(res.headers['access-control-expose-headers']), /retry-after/i);
+    });
   });
 }
