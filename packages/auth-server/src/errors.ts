@@ -47,8 +47,6 @@ export const invalidToken = (detail = 'The token is invalid.') =>
   new AppError(401, 'invalid_token', 'Invalid token', detail);
 export const tokenExpired = () =>
   new AppError(401, 'token_expired', 'Token expired', 'The access token has expired.');
-export const unauthorized = (detail = 'Authentication is required.') =>
-  new AppError(401, 'unauthorized', 'Unauthorized', detail);
 export const invalidOrExpiredToken = () =>
   new AppError(
     400,

@@ -2,7 +2,7 @@
 import type { AccessTokenClaims } from '@emotion-app/auth-client/contract';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { invalidToken, unauthorized } from '../errors.js';
+import { invalidToken } from '../errors.js';
 import { findLiveSession } from '../sessions/repository.js';
 
 export interface AuthContext {
@@ -22,9 +22,10 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 export async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<AuthContext> {
   const token = bearerToken(request);
   if (!token) {
+    // No token is an invalid token too (DESIGN §3 names `invalid_token` and `token_expired` for 401s).
     if (request.headers.authorization)
       throw invalidToken('The Authorization header must be "Bearer <token>".');
-    throw unauthorized('Send an access token as "Authorization: Bearer <token>".');
+    throw invalidToken('Send an access token as "Authorization: Bearer <token>".');
   }
   const claims = ctx.jwt.verify(token);
   const session = await findLiveSession(ctx.db, claims.sid);

@@ -2,7 +2,7 @@
 import type { LogoutScope, Session } from '@emotion-app/auth-client/contract';
 import type { AppContext, ClientInfo } from '../context.js';
 import type { UserRow } from '../db/schema.js';
-import { AppError, invalidToken, unauthorized } from '../errors.js';
+import { AppError, invalidToken } from '../errors.js';
 import { recordAuthEvent } from '../events/auth-events.js';
 import { findUserById, toUser } from '../users/repository.js';
 import { insertRefreshToken, rotateRefreshToken, sessionOfRefreshToken } from './refresh.js';
@@ -74,7 +74,7 @@ export async function logout(ctx: AppContext, req: LogoutRequest, client: Client
   if (!who && req.refreshToken) who = await sessionOfRefreshToken(ctx.db, req.refreshToken);
   if (!who) {
     if (req.refreshToken) return; // unknown or already revoked refresh token: nothing left to do
-    throw unauthorized('Send a Bearer access token or a refresh token.');
+    throw invalidToken('Send a Bearer access token or a refresh token.');
   }
   let revoked: number;
   if (req.scope === 'global') revoked = await revokeUserSessions(ctx.db, who.userId, 'logout_global');

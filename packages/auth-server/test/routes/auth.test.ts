@@ -162,11 +162,18 @@ for (const dialect of dialects()) {
       assert.equal((await post(app, '/api/auth/logout', { refreshToken: 'unknown' })).statusCode, 204);
     });
 
-    test('logout without any credential answers 401 unauthorized', async (t) => {
+    test('logout without any credential answers 401 invalid_token', async (t) => {
       const { app } = await startApp(t, dialect);
       const res = await app.inject({ method: 'POST', url: '/api/auth/logout' });
       assert.equal(res.statusCode, 401);
-      assert.equal(problem(res).code, 'unauthorized');
+      assert.equal(problem(res).code, 'invalid_token');
+    });
+
+    test('GET /api/users/me without a token answers 401 invalid_token (a code of DESIGN §3)', async (t) => {
+      const { app } = await startApp(t, dialect);
+      const res = await app.inject({ url: '/api/users/me' });
+      assert.equal(res.statusCode, 401);
+      assert.equal(problem(res).code, 'invalid_token');
     });
 
     test('register with mismatching passwordConfirm answers 400 validation_failed naming the field', async (t) => {
