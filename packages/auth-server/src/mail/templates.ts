@@ -57,6 +57,24 @@ export function alreadyRegisteredMail(name: string, loginUrl: string, resetUrl: 
   };
 }
 
+/**
+ * "Someone tried to register" for an address whose account is not verified yet: the notice of
+ * DESIGN §3, plus a fresh verification link (the most useful thing for the owner to have).
+ */
+export function alreadyRegisteredUnverifiedMail(name: string, verifyUrl: string): MailContent {
+  return {
+    ...layout(
+      `Hello ${name},`,
+      [
+        'Someone tried to register a new account with this email address, but an account with this address already exists and is waiting for its email to be verified.',
+        'If this was you, verify your email with the link below (valid for 24 hours). If it was not you, you can ignore this mail.',
+      ],
+      { label: 'Verify your email', url: verifyUrl },
+    ),
+    subject: 'You already have an account',
+  };
+}
+
 export function resetPasswordMail(name: string, url: string): MailContent {
   return {
     ...layout(

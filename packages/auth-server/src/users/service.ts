@@ -9,7 +9,11 @@ import { AppError, invalidCredentials, invalidOrExpiredToken } from '../errors.j
 import { appLink as link } from '../mail/links.js';
 import { recordAuthEvent } from '../events/auth-events.js';
 import { enqueueMail } from '../mail/outbox.js';
-import { alreadyRegisteredMail, verificationMail } from '../mail/templates.js';
+import {
+  alreadyRegisteredMail,
+  alreadyRegisteredUnverifiedMail,
+  verificationMail,
+} from '../mail/templates.js';
 import { assertPasswordPolicy } from '../passwords/service.js';
 import { startSession } from '../sessions/service.js';
 import { createDeviceToken, verifyDeviceToken } from '../tokens/device-token.js';
@@ -50,9 +54,13 @@ export async function register(
     const existing = await findUserByEmail(trx, email);
     if (!existing) throw new Error('user vanished during registration');
     if (existing.email_verified_at === null) {
-      // Not verified yet: a fresh link is the most useful "someone tried to register" notice.
+      // Not verified yet: the "someone tried to register" notice carries a fresh verification link.
       const token = await issueOneTimeToken(trx, existing.id, 'verification');
-      await enqueueMail(trx, email, verificationMail(existing.name, link(ctx, '/verify-email', token)));
+      await enqueueMail(
+        trx,
+        email,
+        alreadyRegisteredUnverifiedMail(existing.name, link(ctx, '/verify-email', token)),
+      );
     } else {
       await enqueueMail(
         trx,

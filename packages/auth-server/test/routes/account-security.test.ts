@@ -31,6 +31,24 @@ for (const dialect of dialects()) {
       assert.equal(notice?.subject, 'You already have an account');
     });
 
+    test('register of an existing, not yet verified email also mails "you already have an account" with a fresh verification link', async (t) => {
+      const { app } = await startApp(t, dialect);
+      const first = await register(app, 'pending@example.com');
+      const again = await register(app, 'Pending@Example.com');
+      assert.equal(first.statusCode, 201);
+      assert.equal(again.statusCode, 201);
+      assert.equal(again.body, first.body);
+      const [notice, original] = await outbox(app, 'pending@example.com');
+      assert.equal(original?.subject, 'Verify your email address');
+      assert.equal(notice?.subject, 'You already have an account');
+      assert.match(notice?.text ?? '', /Someone tried to register/);
+      const link = notice?.links[0] ?? '';
+      assert.equal(new URL(link).pathname, '/verify-email');
+      const verify = await post(app, '/api/auth/verify', { token: new URL(link).searchParams.get('token') });
+      assert.equal(verify.statusCode, 200);
+      assert.equal(verify.json().user.emailVerified, true);
+    });
+
     test('forgot-password answers byte-identically for known and unknown addresses', async (t) => {
       const { app } = await startApp(t, dialect);
       await signUp(app, 'known@example.com');
