@@ -6,7 +6,7 @@ export const EMOTION_COLOR: Record<Emotion, MantineColor> = {
   disgust: 'lime',
   fear: 'violet',
   happy: 'yellow',
-  neutral: 'gray',
+  neutral: 'teal',
   sad: 'blue',
   surprise: 'orange',
 };

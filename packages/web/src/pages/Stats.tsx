@@ -119,7 +119,7 @@ export function StatsPage() {
                   h={280}
                   data={byDay}
                   dataKey="date"
-                  series={[{ name: 'Detections', color: 'teal.6' }]}
+                  series={[{ name: 'Detections', color: 'indigo.6' }]}
                   barProps={{ radius: 3 }}
                   tickLine="y"
                   yAxisProps={{ allowDecimals: false }}

@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   createVerifiedUser,
   FACES_DIR,
+  field,
   HAPPY_FACE,
   launchBrowser,
   SCREENSHOT_DIR,
@@ -48,6 +49,13 @@ test('every page renders at desktop and phone width (screenshots saved)', async 
   await shoot('sign-in');
   await open('/sign-up', () => page.getByRole('button', { name: 'Sign up' }).waitFor());
   await shoot('sign-up');
+  await field(page, 'Name').fill('Ada Lovelace');
+  await field(page, 'Email').fill('ada@example.com');
+  await field(page, 'Password').fill('password');
+  await field(page, 'Confirm password').fill('password');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.locator('[id$=-error]').first().waitFor();
+  await shoot('sign-up-weak-password');
   await open('/check-email?email=ada%40example.com', () =>
     page.getByRole('button', { name: 'Resend email' }).waitFor(),
   );
