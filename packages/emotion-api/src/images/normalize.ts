@@ -1,5 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../errors.js';
+import { isSrgbProfile } from './icc.js';
 
 export interface NormalizedImage {
   jpeg: Buffer;
@@ -59,7 +60,10 @@ export async function normalizeImage(
   }
 
   try {
-    const { data, info } = await sharp(upload, { failOn: 'error', limitInputPixels: maxPixels })
+    // Pixels tagged with an sRGB profile are sRGB already: skip the (slow) colour transform.
+    // Any other profile (Display P3, Adobe RGB, CMYK) is converted, since the output carries none.
+    const ignoreIcc = isSrgbProfile(meta.icc);
+    const { data, info } = await sharp(upload, { failOn: 'error', limitInputPixels: maxPixels, ignoreIcc })
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')

@@ -29,7 +29,13 @@ interface Raw {
 
 async function decode(image: Uint8Array): Promise<Raw> {
   try {
-    const { data, info } = await sharp(image, { failOn: 'error', limitInputPixels: 40_000_000 })
+    // Colour profiles are ignored: exact colours do not matter for finding faces or for a grayscale
+    // classifier, and the ICC transform would cost more than the decode itself.
+    const { data, info } = await sharp(image, {
+      failOn: 'error',
+      limitInputPixels: 40_000_000,
+      ignoreIcc: true,
+    })
       .rotate()
       .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
       .removeAlpha()
