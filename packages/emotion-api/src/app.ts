@@ -5,6 +5,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { AuthClient } from '@emotion-app/auth-client';
+import { isEmail } from '@emotion-app/auth-client/contract';
 import { type AuthUser, createRequireAuth, createTokenVerifier } from '@emotion-app/auth-client/server';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.js';
@@ -51,6 +52,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     },
     trustProxy: config.trustProxy,
     bodyLimit: JSON_BODY_LIMIT,
+    ajv: {
+      // validation_failed lists every invalid field (as auth-server does), not just the first.
+      customOptions: { allErrors: true },
+      // The same email format as auth-server, so an address it accepts (Unicode ones too) passes here.
+      onCreate: (ajv) => {
+        ajv.addFormat('email', { type: 'string', validate: isEmail });
+      },
+    },
   });
 
   const ownsDetector = deps.detector === undefined;

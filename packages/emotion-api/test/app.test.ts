@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EmotionDetector } from '../src/model/index.js';
-import { startApi, type TestApi, tempDir } from './helpers/servers.js';
+import { signAccessToken, startApi, type TestApi, tempDir } from './helpers/servers.js';
 
 const idleDetector: EmotionDetector = {
   model: 'idle',
@@ -136,6 +136,60 @@ describe('emotion-api app: docs, 404s, CORS and the web app', () => {
     });
     assert.equal(res.statusCode, 503);
     assert.equal(res.json().code, 'auth_unavailable');
+  });
+
+  it('answers 400 validation_failed listing every invalid field, not just the first', async () => {
+    const res = await api.app.inject({ method: 'POST', url: '/auth/register', payload: {} });
+    assert.equal(res.statusCode, 400);
+    assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+    const body = res.json();
+    assert.equal(body.code, 'validation_failed');
+    assert.deepEqual(body.errors.map((e: { path: string }) => e.path).sort(), ['email', 'name', 'password']);
+    const bad = await api.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { email: 'not-an-email', password: 'whatever-long-enough' },
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(bad.json().errors, [{ path: 'email', message: 'must be a valid email address' }]);
+  });
+
+  it('accepts the email addresses auth-server accepts (Unicode ones too) and passes them on', async () => {
+    for (const email of ['Jörg.Ünï@Exämple.com', 'åsa@example.com', 'Mixed.Case@Example.COM']) {
+      const res = await api.app.inject({
+        method: 'POST',
+        url: '/auth/login',
+        payload: { email, password: 'whatever-long-enough' },
+      });
+      // Past validation: the call reached for auth-server, which is not running here.
+      assert.equal(res.statusCode, 503, `${email}: ${res.body}`);
+      assert.equal(res.json().code, 'auth_unavailable');
+    }
+  });
+
+  it('answers 404 not_found (not 400) for an image or log id that is not even a UUID', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = signAccessToken({
+      iss: 'auth-server',
+      aud: 'authenticated',
+      sub: '00000000-0000-4000-8000-000000000001',
+      sid: '00000000-0000-4000-8000-000000000002',
+      email: 'someone@example.com',
+      role: 'user',
+      iat: now,
+      exp: now + 300,
+    });
+    const headers = { authorization: `Bearer ${token}` };
+    for (const [method, url] of [
+      ['GET', '/images/does-not-exist'],
+      ['DELETE', '/logs/does-not-exist'],
+      ['GET', '/images/12345'],
+    ] as const) {
+      const res = await api.app.inject({ method, url, headers });
+      assert.equal(res.statusCode, 404, `${method} ${url}: ${res.body}`);
+      assert.equal(res.json().code, 'not_found');
+      assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+    }
   });
 
   it('answers 413 payload_too_large for a JSON body over 1 MB', async () => {

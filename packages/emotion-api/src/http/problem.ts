@@ -102,7 +102,8 @@ function validationErrors(err: FastifyError): FieldError[] {
       parts.push(e.params.additionalProperty);
     }
     const path = parts.join('.');
-    const message = e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid');
+    let message = e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid');
+    if (e.keyword === 'format' && e.params?.format === 'email') message = 'must be a valid email address';
     const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

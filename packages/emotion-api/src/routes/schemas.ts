@@ -55,7 +55,14 @@ export const PredictionResponse = Type.Object({
 });
 export type PredictionResponse = Static<typeof PredictionResponse>;
 
-export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+/**
+ * A prediction id in a path. Not checked as a UUID: an id that names no row of the caller, well
+ * formed or not, is simply not found (404), never a 400. Ids only ever reach SQL as parameters;
+ * image files have their own random names.
+ */
+export const IdParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 100, description: 'prediction id (a UUID)' }),
+});
 
 /** A stored prediction as the API shows it (the detect response and every /logs item). */
 export function toPredictionResponse(p: Prediction): PredictionResponse {
