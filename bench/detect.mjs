@@ -143,6 +143,12 @@ function request(port, method, urlPath, headers, body) {
   });
 }
 
+/** CPU time (user + system, all threads) the process has used so far, in ms. */
+async function cpuMs(pid) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+}
+
 function readRss(pid) {
   return readFile(`/proc/${pid}/status`, 'utf8').then((s) => {
     const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(s)?.[1] ?? 0);
@@ -244,9 +250,14 @@ async function httpBench(images) {
     await load(port, token, bodies, 10, 1); // warm-up
     const c1n = Number(process.env.BENCH_C1 ?? 150);
     const c4n = Number(process.env.BENCH_C4 ?? 350);
+    const cpuBefore = await cpuMs(server.child.pid);
     const c1 = await load(port, token, bodies, c1n, 1);
+    const cpuPerRequest = ((await cpuMs(server.child.pid)) - cpuBefore) / c1n;
     console.log(
       `POST /detect concurrency 1 (${c1.n}): p50 ${ms(c1.p50)}, p95 ${ms(c1.p95)}, ${c1.perSec.toFixed(1)} images/s, status ${JSON.stringify(c1.statuses)}`,
+    );
+    console.log(
+      `emotion-api CPU time per /detect (all threads, less sensitive to other load): ${ms(cpuPerRequest)}`,
     );
     // GET /logs alongside the concurrency-4 run: it must stay fast while inference is busy.
     let busy = true;
