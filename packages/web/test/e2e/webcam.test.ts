@@ -9,7 +9,7 @@ import { createVerifiedUser, HAPPY_FACE, launchBrowser, type Stack, startStack, 
 
 let stack: Stack;
 let cameraBrowser: Browser;
-let plainBrowser: Browser;
+let noCameraBrowser: Browser;
 let videoDir: string;
 
 /** Chromium's fake camera plays Motion-JPEG files: one face photo (640×480), repeated. */
@@ -31,12 +31,13 @@ before(async () => {
     '--use-fake-device-for-media-stream',
     `--use-file-for-fake-video-capture=${await faceVideo()}`,
   ]);
-  plainBrowser = await launchBrowser();
+  // Chromium's fake capture with no devices: "no camera" even on a machine that has one.
+  noCameraBrowser = await launchBrowser(['--use-fake-device-for-media-stream=device-count=0']);
 });
 
 after(async () => {
   await cameraBrowser?.close();
-  await plainBrowser?.close();
+  await noCameraBrowser?.close();
   await stack?.close();
   if (videoDir) rmSync(videoDir, { recursive: true, force: true });
 });
@@ -87,7 +88,7 @@ test('a refused camera permission is explained', async () => {
 });
 
 test('a missing camera is explained', async () => {
-  const context = await plainBrowser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await noCameraBrowser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.grantPermissions(['camera'], { origin: stack.baseUrl });
   const page = await context.newPage();
   await openCameraTab(page);
