@@ -16,6 +16,7 @@ import {
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { authenticate, bearerToken } from '../http/authenticate.js';
+import { AppError } from '../errors.js';
 import { errorResponses, NoContent } from '../http/schemas.js';
 import { findLiveSession } from '../sessions/repository.js';
 import { logout, refreshSession } from '../sessions/service.js';
@@ -28,6 +29,18 @@ const tags = ['auth'];
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { ctx } = app;
   const { throttle } = ctx;
+
+  /** Token-guessing limits count refused one-time tokens only, so many real sign-ups from one IP pass. */
+  async function limitTokenGuesses<T>(rule: 'verify' | 'reset', ip: string, work: () => Promise<T>) {
+    await throttle.check(rule, ip);
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'invalid_or_expired_token')
+        await throttle.recordFailure(rule, ip);
+      throw err;
+    }
+  }
 
   app.post(
     '/register',
@@ -43,8 +56,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/verify',
     { schema: { tags, body: TokenBody, response: { 200: Session, ...errorResponses } } },
     async (request) => {
-      await throttle.consume('verify', request.client.ip);
-      return verifyEmail(ctx, request.body.token, request.client);
+      return limitTokenGuesses('verify', request.client.ip, () =>
+        verifyEmail(ctx, request.body.token, request.client),
+      );
     },
   );
 
@@ -110,8 +124,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/reset-password',
     { schema: { tags, body: ResetPasswordBody, response: { 204: NoContent, ...errorResponses } } },
     async (request, reply) => {
-      await throttle.consume('reset', request.client.ip);
-      await resetPassword(ctx, request.body, request.client);
+      await limitTokenGuesses('reset', request.client.ip, () =>
+        resetPassword(ctx, request.body, request.client),
+      );
       return reply.code(204).send(null);
     },
   );

@@ -67,7 +67,7 @@ export const THROTTLE_LIMIT_TABLE: Readonly<Record<ThrottleRule, Readonly<Thrott
     },
     register: {
       env: 'RATE_LIMIT_REGISTER',
-      default: { max: 30, windowSec: 300 },
+      default: { max: 100, windowSec: 300 },
       counts: 'attempts',
       per: 'ip',
       description: 'registrations from one IP',
@@ -75,9 +75,9 @@ export const THROTTLE_LIMIT_TABLE: Readonly<Record<ThrottleRule, Readonly<Thrott
     verify: {
       env: 'RATE_LIMIT_VERIFY',
       default: { max: 30, windowSec: 300 },
-      counts: 'attempts',
+      counts: 'failures',
       per: 'ip',
-      description: 'email verification attempts from one IP',
+      description: 'refused email verification tokens from one IP',
     },
     resendEmail: {
       env: 'RATE_LIMIT_RESEND_EMAIL',
@@ -110,9 +110,9 @@ export const THROTTLE_LIMIT_TABLE: Readonly<Record<ThrottleRule, Readonly<Thrott
     reset: {
       env: 'RATE_LIMIT_RESET',
       default: { max: 30, windowSec: 300 },
-      counts: 'attempts',
+      counts: 'failures',
       per: 'ip',
-      description: 'password reset attempts from one IP',
+      description: 'refused password reset tokens from one IP',
     },
     refresh: {
       env: 'RATE_LIMIT_REFRESH',

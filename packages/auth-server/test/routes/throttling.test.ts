@@ -102,6 +102,15 @@ describe('throttling (memory store)', () => {
     }
   });
 
+  test('verify counts refused tokens only: many real sign-ups from one IP all verify', async (t) => {
+    const { app } = await startApp(t, dialect, { env: { RATE_LIMIT_VERIFY: '2/300' } });
+    for (let i = 0; i < 4; i++) await signUp(app, `user${i}@example.com`);
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await post(app, '/api/auth/verify', { token: `guess-${i}` })).statusCode, 400);
+    }
+    assertRateLimited(await post(app, '/api/auth/verify', { token: 'guess-3' }));
+  });
+
   test('X-Forwarded-For is ignored unless TRUST_PROXY names the proxy', async (t) => {
     const spoofed = { 'x-forwarded-for': '6.6.6.6' };
     const direct = await startApp(t, dialect);

@@ -10,7 +10,7 @@ describe('parseThrottleLimits', () => {
       loginAccountIp: { max: 10, windowSec: 900 },
       loginIp: { max: 150, windowSec: 300 },
       loginAccount: { max: 50, windowSec: 3600 },
-      register: { max: 30, windowSec: 300 },
+      register: { max: 100, windowSec: 300 },
       verify: { max: 30, windowSec: 300 },
       resendEmail: { max: 5, windowSec: 3600 },
       resendIp: { max: 30, windowSec: 3600 },
@@ -41,7 +41,7 @@ describe('parseThrottleLimits', () => {
       assert.equal(errors.length, 1, value);
       assert.match(errors[0] ?? '', /^RATE_LIMIT_REGISTER must be "<max>\/<windowSec>"/, value);
       assert.ok(errors[0]?.includes(JSON.stringify(value)), 'the message quotes the bad value');
-      assert.deepEqual(limits.register, { max: 30, windowSec: 300 }, value);
+      assert.deepEqual(limits.register, { max: 100, windowSec: 300 }, value);
     }
   });
 
