@@ -4,6 +4,8 @@
  * refresh when the access token has expired.
  */
 
+import { indexedDbCoordination } from './refresh-coordination.js';
+
 /** The part of the Web Locks API the helper uses (`navigator.locks`). */
 export interface LockManagerLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
@@ -13,7 +15,7 @@ export interface LockManagerLike {
 export interface SessionFetchOptions {
   /** The app's refresh route, called with POST. Default `/auth/refresh`. */
   refreshUrl?: string;
-  /** Cookie holding the CSRF token. Default `csrf_token`. */
+  /** Cookie holding the CSRF token. Default `csrf_token` (or, when absent, `__Host-csrf_token`: its production name). */
   csrfCookieName?: string;
   /** Header the CSRF token is sent in. Default `X-CSRF-Token`. */
   csrfHeaderName?: string;
@@ -143,9 +145,17 @@ export function createSessionFetch(options: SessionFetchOptions = {}): typeof fe
   const csrfCookieName = options.csrfCookieName ?? 'csrf_token';
   const csrfHeaderName = options.csrfHeaderName ?? 'X-CSRF-Token';
   const lockName = options.lockName ?? 'auth-client-refresh';
-  const getCookie = options.getCookie ?? documentCookie;
+  const getCookie =
+    options.getCookie ??
+    (options.csrfCookieName === undefined
+      ? (name: string) => documentCookie(name) ?? documentCookie(`__Host-${name}`)
+      : documentCookie);
   const baseFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const marker = options.refreshMarker === undefined ? defaultMarker() : options.refreshMarker;
+  const browser =
+    options.locks === undefined && options.refreshMarker === undefined ? indexedDbCoordination() : undefined;
+  const marker =
+    options.refreshMarker === undefined ? (browser?.refreshMarker ?? defaultMarker()) : options.refreshMarker;
+  const locks = options.locks === undefined ? (browser?.locks ?? defaultLocks()) : options.locks;
 
   /** Sends once; returns the response and the CSRF cookie value the request went out with. */
   async function attempt(input: string | URL | Request, init: RequestInit): Promise<[Response, Sent]> {
@@ -192,7 +202,6 @@ export function createSessionFetch(options: SessionFetchOptions = {}): typeof fe
     ) {
       return last.promise;
     }
-    const locks = options.locks === undefined ? defaultLocks() : options.locks;
     const flight: Flight = { csrf: csrfSent, promise: Promise.resolve('failed') };
     flight.promise = (async () => {
       let outcome: RefreshOutcome;

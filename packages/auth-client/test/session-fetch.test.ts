@@ -239,4 +239,23 @@ describe('createSessionFetch', () => {
     assert.equal((await api(`${app.url}/data`)).status, 200);
     assert.equal(app.refreshCalls, 1, 'only the other tab refreshed');
   });
+
+  it('reads the CSRF token from document.cookie, under its production name too', async () => {
+    const seen: (string | null)[] = [];
+    const recordingFetch: typeof fetch = async (_input, init) => {
+      seen.push(new Headers(init?.headers).get('X-CSRF-Token'));
+      return new Response('{}', { status: 200 });
+    };
+    const g = globalThis as { document?: { cookie: string } };
+    g.document = { cookie: 'theme=dark; __Host-csrf_token=prod-token' };
+    try {
+      const api = createSessionFetch({ fetch: recordingFetch, locks: null, refreshMarker: null });
+      await api('/detect', { method: 'POST' });
+      g.document.cookie = 'csrf_token=dev-token';
+      await api('/detect', { method: 'POST' });
+    } finally {
+      delete g.document;
+    }
+    assert.deepEqual(seen, ['prod-token', 'dev-token']);
+  });
 });

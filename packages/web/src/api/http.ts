@@ -1,27 +1,5 @@
 import { createSessionFetch } from '@emotion-app/auth-client';
 import { ApiError, problemFromResponse } from './problem.js';
-import { refreshCoordination } from './refreshCoordination.js';
-
-/** Reads a cookie; in production emotion-api prefixes it (`__Host-csrf_token`), so both names work. */
-export function readCookie(cookieHeader: string, name: string): string | undefined {
-  for (const part of cookieHeader.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      const raw = part.slice(eq + 1).trim();
-      try {
-        return decodeURIComponent(raw);
-      } catch {
-        return raw;
-      }
-    }
-  }
-  return undefined;
-}
-
-function readCsrfCookie(name: string): string | undefined {
-  const header = typeof document === 'undefined' ? '' : document.cookie;
-  return readCookie(header, name) ?? readCookie(header, `__Host-${name}`);
-}
 
 let sessionExpiredHandler: () => void = () => {};
 
@@ -37,8 +15,6 @@ export function onSessionExpired(handler: () => void): void {
 const sessionFetch = createSessionFetch({
   refreshUrl: '/auth/refresh',
   onSessionExpired: () => sessionExpiredHandler(),
-  getCookie: readCsrfCookie,
-  ...refreshCoordination(),
 });
 
 export interface RequestOptions {

@@ -1,17 +1,15 @@
 /**
- * Cross-tab coordination for auth-client's refresh: the time of the last successful refresh is kept
+ * Cross-tab coordination of refreshes in browsers: the time of the last successful refresh is kept
  * in IndexedDB and read/written while holding the Web Lock the refresh runs under.
  *
- * Why not the default (localStorage): Chromium propagates localStorage writes to other tabs
- * asynchronously, so a tab that gets the lock right after another tab refreshed can still read
- * the old time and refresh a second time. IndexedDB transactions are ordered by the browser: a
- * write committed before the lock is released is seen by the next holder.
+ * Why not localStorage: Chromium propagates localStorage writes to other tabs asynchronously, so a
+ * tab that gets the lock right after another tab refreshed can still read the old time and refresh
+ * a second time. IndexedDB transactions are ordered by the browser: a write committed before the
+ * lock is released is seen by the next holder.
  */
-import type { LockManagerLike, SessionFetchOptions } from '@emotion-app/auth-client';
+import type { LockManagerLike, RefreshMarker } from './session-fetch.js';
 
-type RefreshMarker = NonNullable<SessionFetchOptions['refreshMarker']>;
-
-const DB_NAME = 'emotion-app-session';
+const DB_NAME = 'auth-client-session';
 const STORE = 'refresh';
 const KEY = 'refreshed-at';
 
@@ -52,12 +50,11 @@ export interface RefreshCoordination {
 }
 
 /**
- * The `locks` and `refreshMarker` options for `createSessionFetch`. Falls back to auth-client's
- * defaults (`undefined`) where Web Locks or IndexedDB are missing.
+ * Web Locks plus an IndexedDB marker, or `undefined` where either is missing (Node, old browsers).
  */
-export function refreshCoordination(): Partial<RefreshCoordination> {
+export function indexedDbCoordination(): RefreshCoordination | undefined {
   const nav = globalThis.navigator as (Navigator & { locks?: LockManager }) | undefined;
-  if (!nav?.locks || typeof indexedDB === 'undefined') return {};
+  if (!nav?.locks || typeof indexedDB === 'undefined') return undefined;
   const webLocks = nav.locks;
 
   let refreshedAt = 0;
