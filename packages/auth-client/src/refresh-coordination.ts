@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Cross-tab coordination of refreshes in browsers: the time of the last successful refresh is kept
  * in IndexedDB and read/written while holding the Web Lock the refresh runs under.
