@@ -27,17 +27,49 @@ function unsupported(detail: string, cause?: unknown): AppError {
   return new AppError(415, 'unsupported_media_type', 'Unsupported media type', detail, undefined, { cause });
 }
 
+/** RGB pixels (3 channels, 8 bits, row-major) scaled down for detection; `scale` maps them back. */
+export interface RgbPixels {
+  data: Buffer;
+  width: number;
+  height: number;
+  /** Width of the full (EXIF-rotated) image divided by `width`: box coordinates × scale = full-size pixels. */
+  scale: number;
+}
+
+/** Detection sees at most this many pixels per side (BlazeFace works on 256 px anyway). */
+export const DETECT_MAX_SIDE = 480;
+
 /**
- * Checks the bytes are JPEG, PNG or WebP by content, refuses more than `maxPixels` from the header
- * before decoding (413 `image_too_large`), decodes strictly (truncated or corrupt data: 415
- * `unsupported_media_type`, as for anything that is not an image), applies the EXIF orientation
- * and re-encodes to JPEG with no metadata at all (EXIF, GPS, ICC, XMP are dropped).
+ * Decodes to RGB pixels at most `maxSide` per side (JPEG shrink-on-load makes this cheap), EXIF
+ * rotation applied and alpha flattened on white, as `normalizeImage` does. Colour profiles other
+ * than sRGB are converted only when `convertIcc` is set (the detector itself ignores them).
  */
-export async function normalizeImage(
-  upload: Buffer,
-  opts: { maxPixels?: number } = {},
-): Promise<NormalizedImage> {
-  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+export async function decodeRgb(
+  image: Uint8Array,
+  opts: { maxSide?: number; maxPixels?: number; convertIcc?: boolean; meta?: Metadata } = {},
+): Promise<RgbPixels> {
+  const maxSide = opts.maxSide ?? DETECT_MAX_SIDE;
+  const meta = opts.meta ?? (await sharp(image).metadata());
+  const ignoreIcc = !opts.convertIcc || isSrgbProfile(meta.icc);
+  const { data, info } = await sharp(image, {
+    failOn: 'error',
+    limitInputPixels: opts.maxPixels ?? DEFAULT_MAX_PIXELS,
+    ignoreIcc,
+  })
+    .rotate()
+    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
+  const rotated = (meta.orientation ?? 1) >= 5;
+  const origWidth = (rotated ? meta.height : meta.width) ?? info.width;
+  return { data, width: info.width, height: info.height, scale: origWidth / info.width };
+}
+
+/** Sniffs the type and reads the header: 415 for anything that is not a readable image, 413 over `maxPixels`. */
+async function inspect(upload: Buffer, maxPixels: number): Promise<Metadata> {
   const kind = sniffImageType(upload);
   if (!kind) throw unsupported('Only JPEG, PNG and WebP images are accepted.');
 
@@ -58,7 +90,10 @@ export async function normalizeImage(
       `The image is ${meta.width}×${frameHeight} pixels; at most ${maxPixels} pixels are accepted.`,
     );
   }
+  return meta;
+}
 
+async function encode(upload: Buffer, meta: Metadata, maxPixels: number): Promise<NormalizedImage> {
   try {
     // Pixels tagged with an sRGB profile are sRGB already: skip the (slow) colour transform.
     // Any other profile (Display P3, Adobe RGB, CMYK) is converted, since the output carries none.
@@ -73,4 +108,42 @@ export async function normalizeImage(
   } catch (err) {
     throw unsupported('The image is corrupt or truncated.', err);
   }
+}
+
+/**
+ * Checks the bytes are JPEG, PNG or WebP by content, refuses more than `maxPixels` from the header
+ * before decoding (413 `image_too_large`), decodes strictly (truncated or corrupt data: 415
+ * `unsupported_media_type`, as for anything that is not an image), applies the EXIF orientation
+ * and re-encodes to JPEG with no metadata at all (EXIF, GPS, ICC, XMP are dropped).
+ */
+export async function normalizeImage(
+  upload: Buffer,
+  opts: { maxPixels?: number } = {},
+): Promise<NormalizedImage> {
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  return encode(upload, await inspect(upload, maxPixels), maxPixels);
+}
+
+/**
+ * `normalizeImage` and the detector's pixels at once: after the same header checks (which throw
+ * here), starts the JPEG re-encode and a small RGB decode side by side, so detection can begin
+ * while the JPEG is still being encoded. `normalized` rejects as `normalizeImage` would; the
+ * pixels are those of the same (rotated, flattened, sRGB) image, scaled to `maxSide`.
+ */
+export async function prepareImage(
+  upload: Buffer,
+  opts: { maxPixels?: number; maxSide?: number } = {},
+): Promise<{ normalized: Promise<NormalizedImage>; pixels: Promise<RgbPixels> }> {
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const meta = await inspect(upload, maxPixels);
+  const normalized = encode(upload, meta, maxPixels);
+  const pixels = decodeRgb(upload, { maxSide: opts.maxSide, maxPixels, convertIcc: true, meta }).catch(
+    (err: unknown) => {
+      throw unsupported('The image is corrupt or truncated.', err);
+    },
+  );
+  // Whichever the caller awaits second must not count as unhandled if the first one throws.
+  normalized.catch(() => {});
+  pixels.catch(() => {});
+  return { normalized, pixels };
 }

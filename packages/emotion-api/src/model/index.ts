@@ -2,10 +2,10 @@ import { availableParallelism } from 'node:os';
 import { AppError } from '../errors.js';
 import { humanVersion, tfjsVersion } from './human-loader.js';
 import { WorkerPool } from './pool.js';
-import type { EmotionDetector, FaceEmotion } from './types.js';
+import type { DetectOptions, EmotionDetector, FaceEmotion } from './types.js';
 
 export { EMOTIONS } from './types.js';
-export type { Emotion, EmotionDetector, FaceBox, FaceEmotion } from './types.js';
+export type { DetectOptions, DetectPixels, Emotion, EmotionDetector, FaceBox, FaceEmotion } from './types.js';
 
 /**
  * The face-emotion detector: `@vladmandic/human` (BlazeFace + facemesh for faces, its FER2013
@@ -54,11 +54,11 @@ export function createEmotionDetector(opts: { workers?: number } = {}): EmotionD
       return loadTimeMs;
     },
     load,
-    async detect(image: Buffer): Promise<FaceEmotion[]> {
+    async detect(image: Buffer, opts?: DetectOptions): Promise<FaceEmotion[]> {
       if (closed)
         throw new AppError(503, 'model_unavailable', 'Model unavailable', 'The model has been closed.');
       if (!loaded) await load();
-      return pool.run(image);
+      return pool.run(image, opts?.pixels);
     },
     async close() {
       closed = true;

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { AppError } from '../errors.js';
+import { DETECT_MAX_SIDE, decodeRgb, type RgbPixels } from '../images/normalize.js';
 import { type HumanInstance, loadEmotionModel, loadHuman, type Tf } from './human-loader.js';
 import { EMOTIONS, type Emotion, type FaceBox, type FaceEmotion } from './types.js';
 
@@ -7,7 +8,7 @@ import { EMOTIONS, type Emotion, type FaceBox, type FaceEmotion } from './types.
 const MODEL_LABELS: readonly Emotion[] = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 const EMOTION_INPUT = 64;
 /** Images are decoded to at most this many pixels per side before detection; boxes are scaled back. */
-const MAX_SIDE = 480;
+const MAX_SIDE = DETECT_MAX_SIDE;
 /** Smaller than this on either side: no face can be found or classified. */
 export const MIN_SIDE = 24;
 /** Up to this size (FER2013 crops are 48×48, the model's input is 64×64) an image is one face. */
@@ -20,33 +21,13 @@ const BLANK_STDDEV = 4;
 /** human's face box is loose (detector scale 1.4): cut this fraction off each side for the emotion crop. */
 const FACE_CROP = 0.15;
 
-interface Raw {
-  data: Buffer;
-  width: number;
-  height: number;
-  scale: number;
-}
+type Raw = RgbPixels;
 
 async function decode(image: Uint8Array): Promise<Raw> {
   try {
     // Colour profiles are ignored: exact colours do not matter for finding faces or for a grayscale
     // classifier, and the ICC transform would cost more than the decode itself.
-    const { data, info } = await sharp(image, {
-      failOn: 'error',
-      limitInputPixels: 40_000_000,
-      ignoreIcc: true,
-    })
-      .rotate()
-      .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
-    const meta = await sharp(image).metadata();
-    const rotated = (meta.orientation ?? 1) >= 5;
-    const origWidth = (rotated ? meta.height : meta.width) ?? info.width;
-    return { data, width: info.width, height: info.height, scale: origWidth / info.width };
+    return await decodeRgb(image, { maxSide: MAX_SIDE, maxPixels: 40_000_000 });
   } catch (err) {
     throw new AppError(
       415,
@@ -124,8 +105,13 @@ export class Inference {
     await this.classify(Buffer.alloc(EMOTION_INPUT * EMOTION_INPUT, 128));
   }
 
+  /** Encoded image bytes in; faces out, largest first. */
   async detect(image: Uint8Array): Promise<FaceEmotion[]> {
-    const raw = await decode(image);
+    return this.detectPixels(await decode(image));
+  }
+
+  /** Already decoded RGB pixels (see `decodeRgb`) in; faces out in full-size pixels, largest first. */
+  async detectPixels(raw: Raw): Promise<FaceEmotion[]> {
     if (raw.width < MIN_SIDE || raw.height < MIN_SIDE) return [];
     if (luminanceStdDev(raw) < BLANK_STDDEV) return [];
     const whole: FaceBox = { x: 0, y: 0, width: raw.width, height: raw.height };

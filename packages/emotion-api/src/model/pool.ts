@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
-import type { FaceEmotion, FromWorker, ToWorker } from './types.js';
+import type { DetectPixels, FaceEmotion, FromWorker, ToWorker } from './types.js';
 
 interface Job {
   resolve(faces: FaceEmotion[]): void;
@@ -82,13 +82,25 @@ class Slot {
     else job.reject(new AppError(msg.error.status, msg.error.code, msg.error.title, msg.error.detail));
   }
 
-  send(id: number, image: Buffer, job: Job): void {
-    const copy = image.buffer.slice(image.byteOffset, image.byteOffset + image.byteLength) as ArrayBuffer;
+  send(id: number, image: Buffer, pixels: DetectPixels | undefined, job: Job): void {
+    // A copy of just these bytes (a Buffer may be a view into a larger or shared pool), transferred.
+    const bytes = pixels?.data ?? image;
+    const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     job.timer = setTimeout(() => this.die(`no answer within ${this.jobTimeoutMs} ms`), this.jobTimeoutMs);
     job.timer.unref();
     this.pending.set(id, job);
     this.worker.ref();
-    this.worker.postMessage({ type: 'detect', id, image: copy } satisfies ToWorker, [copy]);
+    const message: ToWorker = pixels
+      ? {
+          type: 'detect-pixels',
+          id,
+          pixels: copy,
+          width: pixels.width,
+          height: pixels.height,
+          scale: pixels.scale,
+        }
+      : { type: 'detect', id, image: copy };
+    this.worker.postMessage(message, [copy]);
   }
 
   private die(reason: string): void {
@@ -152,13 +164,13 @@ export class WorkerPool {
     return this.slots.map((s) => s.worker);
   }
 
-  run(image: Buffer): Promise<FaceEmotion[]> {
+  run(image: Buffer, pixels?: DetectPixels): Promise<FaceEmotion[]> {
     if (this.closed || this.slots.length === 0)
       return Promise.reject(unavailable('The model is not loaded.'));
     let slot = this.slots[0] as Slot;
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     const id = this.nextId++;
-    return new Promise<FaceEmotion[]>((resolve, reject) => slot.send(id, image, { resolve, reject }));
+    return new Promise<FaceEmotion[]>((resolve, reject) => slot.send(id, image, pixels, { resolve, reject }));
   }
 
   async close(): Promise<void> {

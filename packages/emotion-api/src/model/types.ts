@@ -26,9 +26,24 @@ export interface EmotionDetector {
   readonly loadTimeMs?: number;
   /** Starts the workers, loads the weights from node_modules (never the network) and warms up. */
   load(): Promise<void>;
-  /** JPEG/PNG/WebP bytes in; faces out, largest first; [] when there is none. */
-  detect(image: Buffer): Promise<FaceEmotion[]>;
+  /**
+   * JPEG/PNG/WebP bytes in; faces out, largest first; [] when there is none. With `opts.pixels`
+   * (the same image already decoded by `decodeRgb`/`prepareImage`) the worker skips decoding `image`.
+   */
+  detect(image: Buffer, opts?: DetectOptions): Promise<FaceEmotion[]>;
   close(): Promise<void>;
+}
+
+/** RGB pixels of the image (3 channels, row-major) and the factor from them to full-size pixels. */
+export interface DetectPixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  scale: number;
+}
+
+export interface DetectOptions {
+  pixels?: DetectPixels;
 }
 
 /** Error shape passed from a worker to the main thread. */
@@ -39,7 +54,9 @@ export interface WorkerError {
   detail?: string;
 }
 
-export type ToWorker = { type: 'detect'; id: number; image: ArrayBuffer };
+export type ToWorker =
+  | { type: 'detect'; id: number; image: ArrayBuffer }
+  | { type: 'detect-pixels'; id: number; pixels: ArrayBuffer; width: number; height: number; scale: number };
 export type FromWorker =
   | { type: 'ready'; loadTimeMs: number }
   | { type: 'init-error'; message: string }

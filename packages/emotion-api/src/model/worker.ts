@@ -34,11 +34,19 @@ ready.then(
 
 let queue: Promise<unknown> = ready;
 port.on('message', (message: ToWorker) => {
-  if (message.type !== 'detect') return;
+  if (message.type !== 'detect' && message.type !== 'detect-pixels') return;
   queue = queue
     .then(async () => {
       const inference = await ready;
-      const faces = await inference.detect(new Uint8Array(message.image));
+      const faces =
+        message.type === 'detect'
+          ? await inference.detect(new Uint8Array(message.image))
+          : await inference.detectPixels({
+              data: Buffer.from(message.pixels),
+              width: message.width,
+              height: message.height,
+              scale: message.scale,
+            });
       post({ type: 'result', id: message.id, faces });
     })
     .catch((err: unknown) => post({ type: 'error', id: message.id, error: toWorkerError(err) }));

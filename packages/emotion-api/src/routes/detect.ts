@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { insertPrediction, type Prediction } from '../db/predictions.repository.js';
 import { AppError } from '../errors.js';
-import { normalizeImage } from '../images/normalize.js';
+import { prepareImage } from '../images/normalize.js';
 import type { FaceEmotion } from '../model/index.js';
 import { PredictionResponse, ProblemResponses, secured, toPredictionResponse } from './schemas.js';
 
@@ -112,8 +112,12 @@ export async function detectRoutes(app: FastifyInstance, ctx: AppContext): Promi
         if (err instanceof AppError && err.status === 413) reply.header('connection', 'close');
         throw err;
       });
-      const { jpeg } = await normalizeImage(upload, { maxPixels: config.maxImagePixels });
-      const faces = (await detector.detect(jpeg)).slice().sort((a, b) => area(b) - area(a));
+      // The JPEG re-encode (for storage) runs while the model works on the small decoded pixels.
+      const { normalized, pixels } = await prepareImage(upload, { maxPixels: config.maxImagePixels });
+      const detection = pixels.then((p) => detector.detect(upload, { pixels: p }));
+      detection.catch(() => {});
+      const { jpeg } = await normalized;
+      const faces = (await detection).slice().sort((a, b) => area(b) - area(a));
       const top = faces[0];
       if (!top) {
         throw new AppError(422, 'no_face_detected', 'No face detected', 'No face was found in the image.');

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { AppError } from '../../src/errors.js';
-import { normalizeImage, sniffImageType } from '../../src/images/normalize.js';
+import { normalizeImage, prepareImage, sniffImageType } from '../../src/images/normalize.js';
 
 const fixture = (name: string) => readFile(new URL(`../../../../fixtures/faces/${name}`, import.meta.url));
 
@@ -108,5 +108,28 @@ describe('normalizeImage', () => {
     assert.ok(!out.jpeg.includes('secret-owner'));
     // Orientation 6 means "rotate 90° clockwise": the portrait photo becomes landscape.
     assert.deepEqual([out.width, out.height], [1079, 607]);
+  });
+
+  it('prepareImage: the same JPEG as normalizeImage plus RGB pixels scaled to 480 px', async () => {
+    const input = await fixture('Happy-test.jpg');
+    const { normalized, pixels } = await prepareImage(input);
+    const [out, px] = [await normalized, await pixels];
+    assert.deepEqual([out.width, out.height], [607, 1079]);
+    assert.deepEqual(out.jpeg, (await normalizeImage(input)).jpeg);
+    assert.deepEqual([px.width, px.height], [270, 480]);
+    assert.equal(px.data.length, 270 * 480 * 3);
+    assert.ok(Math.abs(px.scale * px.width - 607) < 1e-9);
+  });
+
+  it('prepareImage refuses what normalizeImage refuses, before decoding', async () => {
+    await rejectsWith(prepareImage(Buffer.from('not an image')), 415, 'unsupported_media_type');
+    const png = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#888' } })
+      .png()
+      .toBuffer();
+    await rejectsWith(prepareImage(png, { maxPixels: 10_000 }), 413, 'image_too_large');
+    const jpeg = await fixture('sad_test.jpg');
+    const { normalized, pixels } = await prepareImage(jpeg.subarray(0, Math.floor(jpeg.length / 2)));
+    await rejectsWith(normalized, 415, 'unsupported_media_type');
+    await rejectsWith(pixels, 415, 'unsupported_media_type');
   });
 });
