@@ -111,7 +111,9 @@ async function modelBench(images) {
     }
   }
   const ps = stats(par);
-  console.log(`prepareImage, detect on its pixels while the JPEG encodes (${ps.n}): p50 ${ms(ps.p50)}, p95 ${ms(ps.p95)}`);
+  console.log(
+    `prepareImage, detect on its pixels while the JPEG encodes (${ps.n}): p50 ${ms(ps.p50)}, p95 ${ms(ps.p95)}`,
+  );
   await detector.close();
 }
 
