@@ -8,12 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { ThrottleStore } from '../../src/throttle/index.js';
 
-export function runStoreSuite(
-  name: string,
-  open: () => Promise<ThrottleStore>,
-  options: { skip?: string | false } = {},
-): void {
-  describe(`${name}: ThrottleStore contract`, { skip: options.skip ?? false }, () => {
+export function runStoreSuite(name: string, open: () => Promise<ThrottleStore>): void {
+  describe(`${name}: ThrottleStore contract`, () => {
     let store: ThrottleStore;
     const key = () => `k-${randomUUID()}`;
 
