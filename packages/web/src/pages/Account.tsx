@@ -1,42 +1,27 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Group,
-  PasswordInput,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Card, Group, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { changePassword, updateName } from '../api/auth.js';
-import { type SplitErrors, splitError } from '../components/formErrors.js';
+import { splitError } from '../components/formErrors.js';
+import { FormAlert } from '../components/FormAlert.js';
+import { useSubmit } from '../components/useSubmit.js';
 import { SessionsCard } from '../components/SessionsCard.js';
 import { useSession } from '../session/SessionContext.js';
-
-const NO_ERRORS: SplitErrors = { fields: {}, general: null };
 
 function ProfileCard() {
   const { user, setUser } = useSession();
   const [name, setName] = useState(user?.name ?? '');
-  const [errors, setErrors] = useState<SplitErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, submit } = useSubmit();
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
-      setUser(await updateName(name.trim()));
-      notifications.show({ color: 'green', message: 'Your name was saved.' });
-    } catch (error) {
-      setErrors(splitError(error, ['name']));
-    } finally {
-      setBusy(false);
-    }
+    await submit(
+      async () => {
+        setUser(await updateName(name.trim()));
+        notifications.show({ color: 'green', message: 'Your name was saved.' });
+      },
+      (error) => splitError(error, ['name']),
+    );
   };
 
   return (
@@ -46,11 +31,7 @@ function ProfileCard() {
       </Title>
       <form onSubmit={(event) => void onSubmit(event)} noValidate>
         <Stack gap="sm">
-          {errors.general && (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          )}
+          <FormAlert message={errors.general} />
           <TextInput
             label="Name"
             autoComplete="name"
@@ -80,8 +61,7 @@ function PasswordCard() {
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<SplitErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, submit } = useSubmit();
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -89,29 +69,25 @@ function PasswordCard() {
       setErrors({ fields: { confirm: 'The passwords do not match.' }, general: null });
       return;
     }
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
-      await changePassword(currentPassword, newPassword);
-      setCurrentPassword('');
-      setNewPassword('');
-      setConfirm('');
-      notifications.show({
-        color: 'green',
-        message: 'Your password was changed. Your other devices were signed out.',
-      });
-    } catch (error) {
-      setErrors(
+    await submit(
+      async () => {
+        await changePassword(currentPassword, newPassword);
+        setCurrentPassword('');
+        setNewPassword('');
+        setConfirm('');
+        notifications.show({
+          color: 'green',
+          message: 'Your password was changed. Your other devices were signed out.',
+        });
+      },
+      (error) =>
         splitError(
           error,
           ['currentPassword', 'newPassword', 'confirm'],
           { weak_password: 'newPassword', invalid_credentials: 'currentPassword' },
           { password: 'newPassword' },
         ),
-      );
-    } finally {
-      setBusy(false);
-    }
+    );
   };
 
   return (
@@ -121,11 +97,7 @@ function PasswordCard() {
       </Title>
       <form onSubmit={(event) => void onSubmit(event)} noValidate>
         <Stack gap="sm">
-          {errors.general && (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          )}
+          <FormAlert message={errors.general} />
           <PasswordInput
             label="Current password"
             autoComplete="current-password"

@@ -3,29 +3,27 @@ import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { resendVerification } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
-import { type SplitErrors, splitError } from '../components/formErrors.js';
+import { splitError } from '../components/formErrors.js';
+import { FormAlert } from '../components/FormAlert.js';
+import { useSubmit } from '../components/useSubmit.js';
 
 export function CheckEmailPage() {
   const [params] = useSearchParams();
   const [email, setEmail] = useState(params.get('email') ?? '');
-  const [errors, setErrors] = useState<SplitErrors>({ fields: {}, general: null });
+  const { errors, busy, submit } = useSubmit();
   const [sent, setSent] = useState(false);
-  const [busy, setBusy] = useState(false);
   const knownEmail = params.get('email');
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setSent(false);
-    setErrors({ fields: {}, general: null });
-    try {
-      await resendVerification(email.trim());
-      setSent(true);
-    } catch (error) {
-      setErrors(splitError(error, ['email']));
-    } finally {
-      setBusy(false);
-    }
+    await submit(
+      async () => {
+        await resendVerification(email.trim());
+        setSent(true);
+      },
+      (error) => splitError(error, ['email']),
+    );
   };
 
   return (
@@ -51,11 +49,7 @@ export function CheckEmailPage() {
                 If that address is waiting for confirmation, a new link is on its way.
               </Alert>
             )}
-            {errors.general && (
-              <Alert color="red" role="alert">
-                {errors.general}
-              </Alert>
-            )}
+            <FormAlert message={errors.general} />
             <TextInput
               label="Email"
               type="email"

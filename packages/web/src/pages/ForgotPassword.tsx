@@ -3,26 +3,24 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { forgotPassword } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
-import { type SplitErrors, splitError } from '../components/formErrors.js';
+import { splitError } from '../components/formErrors.js';
+import { FormAlert } from '../components/FormAlert.js';
+import { useSubmit } from '../components/useSubmit.js';
 
 export function ForgotPasswordPage() {
   const [email, setEmail] = useState('');
-  const [errors, setErrors] = useState<SplitErrors>({ fields: {}, general: null });
+  const { errors, busy, submit } = useSubmit();
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setErrors({ fields: {}, general: null });
-    try {
-      await forgotPassword(email.trim());
-      setSentTo(email.trim());
-    } catch (error) {
-      setErrors(splitError(error, ['email']));
-    } finally {
-      setBusy(false);
-    }
+    await submit(
+      async () => {
+        await forgotPassword(email.trim());
+        setSentTo(email.trim());
+      },
+      (error) => splitError(error, ['email']),
+    );
   };
 
   return (
@@ -35,11 +33,7 @@ export function ForgotPasswordPage() {
               hour.
             </Alert>
           )}
-          {errors.general && (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          )}
+          <FormAlert message={errors.general} />
           <TextInput
             label="Email"
             type="email"

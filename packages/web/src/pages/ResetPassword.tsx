@@ -3,7 +3,9 @@ import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { resetPassword } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
-import { type SplitErrors, splitError } from '../components/formErrors.js';
+import { splitError } from '../components/formErrors.js';
+import { FormAlert } from '../components/FormAlert.js';
+import { useSubmit } from '../components/useSubmit.js';
 
 const FIELDS = ['password', 'passwordConfirm'] as const;
 
@@ -12,12 +14,11 @@ export function ResetPasswordPage() {
   const token = params.get('token') ?? '';
   const [password, setPassword] = useState('');
   const [passwordConfirm, setPasswordConfirm] = useState('');
-  const [errors, setErrors] = useState<SplitErrors>({
+  const { errors, setErrors, busy, submit } = useSubmit({
     fields: {},
     general: token ? null : 'This link has no token. Open the link from the email again.',
   });
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
@@ -25,16 +26,13 @@ export function ResetPasswordPage() {
       setErrors({ fields: { passwordConfirm: 'The passwords do not match.' }, general: null });
       return;
     }
-    setBusy(true);
-    setErrors({ fields: {}, general: null });
-    try {
-      await resetPassword(token, password);
-      setDone(true);
-    } catch (error) {
-      setErrors(splitError(error, FIELDS, { weak_password: 'password' }));
-    } finally {
-      setBusy(false);
-    }
+    await submit(
+      async () => {
+        await resetPassword(token, password);
+        setDone(true);
+      },
+      (error) => splitError(error, FIELDS, { weak_password: 'password' }),
+    );
   };
 
   if (done) {
@@ -56,14 +54,12 @@ export function ResetPasswordPage() {
     <AuthLayout title="Reset password" subtitle="Choose a new password for your account.">
       <form onSubmit={(event) => void onSubmit(event)} noValidate>
         <Stack gap="sm">
-          {errors.general && (
-            <Alert color="red" role="alert">
-              {errors.general}{' '}
-              <Anchor component={Link} to="/forgot-password">
-                Request a new link
-              </Anchor>
-            </Alert>
-          )}
+          <FormAlert message={errors.general}>
+            {' '}
+            <Anchor component={Link} to="/forgot-password">
+              Request a new link
+            </Anchor>
+          </FormAlert>
           <PasswordInput
             label="New password"
             autoComplete="new-password"

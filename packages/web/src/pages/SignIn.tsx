@@ -4,7 +4,9 @@ import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
 import { login } from '../api/auth.js';
 import { ApiError } from '../api/problem.js';
 import { AuthLayout } from '../components/AuthLayout.js';
-import { type SplitErrors, splitError } from '../components/formErrors.js';
+import { splitError } from '../components/formErrors.js';
+import { FormAlert } from '../components/FormAlert.js';
+import { useSubmit } from '../components/useSubmit.js';
 import { useSession } from '../session/SessionContext.js';
 import { safeNext } from '../session/redirect.js';
 
@@ -17,27 +19,25 @@ export function SignInPage() {
   const next = safeNext(params.get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<SplitErrors>({ fields: {}, general: null });
+  const { errors, busy, submit } = useSubmit();
   const [unverified, setUnverified] = useState(false);
-  const [busy, setBusy] = useState(false);
   const expired = (location.state as { expired?: boolean } | null)?.expired === true;
 
   if (state.status === 'signedIn') return <Navigate to={next} replace />;
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setErrors({ fields: {}, general: null });
     setUnverified(false);
-    try {
-      const result = await login({ email: email.trim(), password });
-      signedIn(result.user);
-    } catch (error) {
-      setUnverified(error instanceof ApiError && error.code === 'email_not_verified');
-      setErrors(splitError(error, FIELDS));
-    } finally {
-      setBusy(false);
-    }
+    await submit(
+      async () => {
+        const result = await login({ email: email.trim(), password });
+        signedIn(result.user);
+      },
+      (error) => {
+        setUnverified(error instanceof ApiError && error.code === 'email_not_verified');
+        return splitError(error, FIELDS);
+      },
+    );
   };
 
   return (
@@ -49,19 +49,16 @@ export function SignInPage() {
               Your session has ended. Please sign in again.
             </Alert>
           )}
-          {errors.general && (
-            <Alert color="red" role="alert">
-              {errors.general}
-              {unverified && (
-                <>
-                  {' '}
-                  <Anchor component={Link} to={`/check-email?email=${encodeURIComponent(email.trim())}`}>
-                    Send the link again
-                  </Anchor>
-                </>
-              )}
-            </Alert>
-          )}
+          <FormAlert message={errors.general}>
+            {unverified && (
+              <>
+                {' '}
+                <Anchor component={Link} to={`/check-email?email=${encodeURIComponent(email.trim())}`}>
+                  Send the link again
+                </Anchor>
+              </>
+            )}
+          </FormAlert>
           <TextInput
             label="Email"
             name="email"

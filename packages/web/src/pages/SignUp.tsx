@@ -1,9 +1,11 @@
-import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { register } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
-import { type SplitErrors, splitError } from '../components/formErrors.js';
+import { splitError } from '../components/formErrors.js';
+import { FormAlert } from '../components/FormAlert.js';
+import { useSubmit } from '../components/useSubmit.js';
 import { useSession } from '../session/SessionContext.js';
 
 const FIELDS = ['name', 'email', 'password', 'passwordConfirm'] as const;
@@ -15,8 +17,7 @@ export function SignUpPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [passwordConfirm, setPasswordConfirm] = useState('');
-  const [errors, setErrors] = useState<SplitErrors>({ fields: {}, general: null });
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, submit } = useSubmit();
 
   if (state.status === 'signedIn') return <Navigate to="/detect" replace />;
 
@@ -26,27 +27,20 @@ export function SignUpPage() {
       setErrors({ fields: { passwordConfirm: 'The passwords do not match.' }, general: null });
       return;
     }
-    setBusy(true);
-    setErrors({ fields: {}, general: null });
-    try {
-      await register({ name: name.trim(), email: email.trim(), password, passwordConfirm });
-      navigate(`/check-email?email=${encodeURIComponent(email.trim())}`);
-    } catch (error) {
-      setErrors(splitError(error, FIELDS, { weak_password: 'password', conflict: 'email' }));
-    } finally {
-      setBusy(false);
-    }
+    await submit(
+      async () => {
+        await register({ name: name.trim(), email: email.trim(), password, passwordConfirm });
+        navigate(`/check-email?email=${encodeURIComponent(email.trim())}`);
+      },
+      (error) => splitError(error, FIELDS, { weak_password: 'password', conflict: 'email' }),
+    );
   };
 
   return (
     <AuthLayout title="Sign up" subtitle="Create an account to detect emotions in your photos.">
       <form onSubmit={(event) => void onSubmit(event)} noValidate>
         <Stack gap="sm">
-          {errors.general && (
-            <Alert color="red" role="alert">
-              {errors.general}
-            </Alert>
-          )}
+          <FormAlert message={errors.general} />
           <TextInput
             label="Name"
             name="name"
