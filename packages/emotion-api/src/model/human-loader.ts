@@ -14,6 +14,8 @@ export interface HumanFace {
   boxRaw: [number, number, number, number];
   score: number;
   faceScore?: number;
+  /** facemesh's 468 landmarks as [x, y, z], in input pixels; empty when facemesh rejected the face. */
+  mesh: [number, number, number][];
 }
 
 /** The subset of `@vladmandic/human`'s `Human` class that the worker uses. */
@@ -37,14 +39,24 @@ interface HumanModule {
   Human: new (config: Record<string, unknown>) => HumanInstance;
 }
 
+/** The two BlazeFace detectors: short range (128 px input, vendored in this package's `models/`) and full range (256 px, human's own). */
+export type FaceDetector = 'short-range' | 'full-range';
+
 /** Where human's node-wasm build, its model files and the tfjs wasm binaries live (all inside node_modules). */
-export function humanPaths(): { humanJs: string; modelsDir: string; wasmDir: string } {
+export function humanPaths(): {
+  humanJs: string;
+  modelsDir: string;
+  wasmDir: string;
+  vendoredModelsDir: string;
+} {
   // human's main entry is the tfjs-node build, which is not installed: load the node-wasm build beside it.
   // Its exports map has no valid key for that file, so resolve the main entry and take its folder.
   const humanJs = path.join(path.dirname(require.resolve('@vladmandic/human')), 'human.node-wasm.js');
   const modelsDir = path.join(path.dirname(humanJs), '..', 'models');
   const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-  return { humanJs, modelsDir, wasmDir };
+  // src/model and dist/model are both two levels below the package root.
+  const vendoredModelsDir = fileURLToPath(new URL('../../models', import.meta.url));
+  return { humanJs, modelsDir, wasmDir, vendoredModelsDir };
 }
 
 export function humanVersion(): string {
@@ -62,7 +74,12 @@ export function tfjsVersion(): string {
  * tfjs-core has no `file://` loader outside tfjs-node: register one that reads a graph model's
  * JSON and its weight shards from disk, so nothing is ever fetched from the network.
  */
+let fileLoaderRegistered = false;
+
 export function registerFileLoader(tf: Tf): void {
+  // Every copy of human shares one tfjs-core, whose registry refuses two loaders for one URL.
+  if (fileLoaderRegistered) return;
+  fileLoaderRegistered = true;
   tf.io.registerLoadRouter((url: string | string[]) => {
     if (typeof url !== 'string' || !url.startsWith('file://')) return null;
     const jsonPath = fileURLToPath(url);
@@ -98,8 +115,12 @@ export function registerFileLoader(tf: Tf): void {
   });
 }
 
-/** Human configured for still images: BlazeFace + facemesh only, WASM backend, no caching between calls. */
-export function humanConfig(modelsDir: string, wasmDir: string): Record<string, unknown> {
+/** Human configured for still images: one BlazeFace + facemesh only, WASM backend, no caching between calls. */
+export function humanConfig(
+  modelsDir: string,
+  wasmDir: string,
+  detectorModel = 'blazeface.json',
+): Record<string, unknown> {
   return {
     backend: 'wasm',
     wasmPath: `${wasmDir}${path.sep}`,
@@ -120,6 +141,7 @@ export function humanConfig(modelsDir: string, wasmDir: string): Record<string, 
     face: {
       enabled: true,
       detector: {
+        modelPath: detectorModel,
         rotation: false,
         maxDetected: 20,
         skipFrames: 0,
@@ -139,11 +161,20 @@ export function humanConfig(modelsDir: string, wasmDir: string): Record<string, 
   };
 }
 
-/** Loads human's node-wasm build with the file loader registered and the face models loaded. */
-export async function loadHuman(): Promise<HumanInstance> {
-  const { humanJs, modelsDir, wasmDir } = humanPaths();
+/**
+ * Loads a copy of human's node-wasm build with the given face detector, facemesh and the file loader.
+ * human keeps its loaded models in module scope, so each detector needs its own copy of the module;
+ * all copies share the one tfjs-core and WASM backend.
+ */
+export async function loadHuman(detector: FaceDetector = 'full-range'): Promise<HumanInstance> {
+  const { humanJs, modelsDir, wasmDir, vendoredModelsDir } = humanPaths();
+  delete require.cache[humanJs];
   const { Human } = require(humanJs) as HumanModule;
-  const human = new Human(humanConfig(modelsDir, wasmDir));
+  const detectorModel =
+    detector === 'short-range'
+      ? pathToFileURL(path.join(vendoredModelsDir, 'blazeface-front.json')).href
+      : 'blazeface.json';
+  const human = new Human(humanConfig(modelsDir, wasmDir, detectorModel));
   registerFileLoader(human.tf);
   await human.init();
   await human.load();

@@ -8,9 +8,10 @@ export { EMOTIONS } from './types.js';
 export type { DetectOptions, DetectPixels, Emotion, EmotionDetector, FaceBox, FaceEmotion } from './types.js';
 
 /**
- * The face-emotion detector: `@vladmandic/human` (BlazeFace + facemesh for faces, its FER2013
- * mini-Xception for emotions) on the TensorFlow.js WASM backend, one worker thread per core, so
- * inference never blocks the event loop. Weights come from node_modules, never the network.
+ * The face-emotion detector: `@vladmandic/human` (short-range BlazeFace, full-range BlazeFace when
+ * faces may be small, facemesh; its FER2013 mini-Xception for emotions) on the TensorFlow.js WASM
+ * backend, one worker thread per core, so inference never blocks the event loop. Weights come from
+ * node_modules and this package's `models/`, never the network.
  *
  * @example
  * const detector = createEmotionDetector();
@@ -20,7 +21,7 @@ export type { DetectOptions, DetectPixels, Emotion, EmotionDetector, FaceBox, Fa
  */
 export function createEmotionDetector(opts: { workers?: number } = {}): EmotionDetector {
   const pool = new WorkerPool(Math.max(1, opts.workers ?? availableParallelism()));
-  const model = `human@${humanVersion()} blazeface+facemesh+emotion (tfjs-wasm ${tfjsVersion()})`;
+  const model = `human@${humanVersion()} blazeface-front/back+facemesh+emotion (tfjs-wasm ${tfjsVersion()})`;
   let loading: Promise<void> | undefined;
   let loaded = false;
   let closed = false;

@@ -1,12 +1,13 @@
-import sharp from 'sharp';
 import { AppError } from '../errors.js';
 import { DETECT_MAX_SIDE, decodeRgb, type RgbPixels } from '../images/normalize.js';
-import { type HumanInstance, loadEmotionModel, loadHuman, type Tf } from './human-loader.js';
+import { type HumanFace, type HumanInstance, loadEmotionModel, loadHuman, type Tf } from './human-loader.js';
 import { EMOTIONS, type Emotion, type FaceBox, type FaceEmotion } from './types.js';
 
 /** Output order of human's FER2013 (oarriaga) emotion model. */
 const MODEL_LABELS: readonly Emotion[] = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 const EMOTION_INPUT = 64;
+/** RGB weights for grayscale (ITU-R BT.601 luma). */
+const LUMA = [0.299, 0.587, 0.114];
 /** Images are decoded to at most this many pixels per side before detection; boxes are scaled back. */
 const MAX_SIDE = DETECT_MAX_SIDE;
 /** Smaller than this on either side: no face can be found or classified. */
@@ -18,8 +19,18 @@ const CROP_MAX_SIDE = 512;
 const CROP_MAX_ASPECT = 1.5;
 /** Standard deviation of luminance (0–255) below which an image is blank. */
 const BLANK_STDDEV = 4;
-/** human's face box is loose (detector scale 1.4): cut this fraction off each side for the emotion crop. */
+/** The emotion crop is the facemesh landmarks' bounding box grown by this fraction on each side. */
+const MESH_MARGIN = 0.15;
+/** Without landmarks, human's loose box (detector scale 1.4) loses this fraction on each side instead. */
 const FACE_CROP = 0.15;
+/**
+ * The short-range detector misses faces narrower than about a sixth of the image: when its largest
+ * face (human's loose box) is narrower than this fraction of the shorter side, or it finds none,
+ * the full-range detector looks too, so group photos and distant faces are still found.
+ */
+const SHORT_RANGE_MIN_FACE = 0.5;
+/** Two detections overlapping more than this (intersection over union) are the same face. */
+const SAME_FACE_IOU = 0.3;
 
 type Raw = RgbPixels;
 
@@ -59,6 +70,40 @@ function luminanceStdDev(raw: Raw): number {
   return Math.sqrt(Math.max(0, sumSq / n - mean * mean));
 }
 
+function iou(a: HumanFace['box'], b: HumanFace['box']): number {
+  const w = Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / (a[2] * a[3] + b[2] * b[3] - w * h);
+}
+
+/** The region the emotion model sees: the landmarks' bounds plus a margin, or the shrunk detector box. */
+function emotionRegion(face: HumanFace): FaceBox {
+  if (face.mesh.length > 0) {
+    let [minX, minY, maxX, maxY] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 0, 0];
+    for (const [x, y] of face.mesh) {
+      minX = Math.min(minX, x);
+      minY = Math.min(minY, y);
+      maxX = Math.max(maxX, x);
+      maxY = Math.max(maxY, y);
+    }
+    const [w, h] = [maxX - minX, maxY - minY];
+    return {
+      x: minX - w * MESH_MARGIN,
+      y: minY - h * MESH_MARGIN,
+      width: w * (1 + 2 * MESH_MARGIN),
+      height: h * (1 + 2 * MESH_MARGIN),
+    };
+  }
+  const [x, y, w, h] = face.box;
+  return {
+    x: x + w * FACE_CROP,
+    y: y + h * FACE_CROP,
+    width: w * (1 - 2 * FACE_CROP),
+    height: h * (1 - 2 * FACE_CROP),
+  };
+}
+
 function clampBox(box: FaceBox, width: number, height: number): FaceBox {
   const x = Math.max(0, Math.min(width - 1, Math.round(box.x)));
   const y = Math.max(0, Math.min(height - 1, Math.round(box.y)));
@@ -67,23 +112,43 @@ function clampBox(box: FaceBox, width: number, height: number): FaceBox {
   return { x, y, width: w, height: h };
 }
 
+async function detectWith(human: HumanInstance, tensor: unknown): Promise<HumanFace[]> {
+  const result = await human.detect(tensor);
+  if (result.error) throw new Error(result.error);
+  return result.face;
+}
+
 /** Runs detection and classification in one thread; the worker owns one of these. */
 export class Inference {
+  /**
+   * Loaded on first use: selfies and webcam frames never need it, and its 256×256 activations
+   * would grow each worker's WASM heap by about 17 MB for good.
+   */
+  private fullRange?: Promise<HumanInstance>;
+
   private constructor(
-    private readonly human: HumanInstance,
+    private readonly shortRange: HumanInstance,
     private readonly emotionModel: { execute(input: unknown): unknown },
   ) {}
 
   static async create(): Promise<Inference> {
-    const human = await loadHuman();
-    const emotionModel = await loadEmotionModel(human.tf);
-    const inference = new Inference(human, emotionModel);
+    const shortRange = await loadHuman('short-range');
+    const emotionModel = await loadEmotionModel(shortRange.tf);
+    const inference = new Inference(shortRange, emotionModel);
     await inference.warmup();
     return inference;
   }
 
+  private loadFullRange(): Promise<HumanInstance> {
+    this.fullRange ??= loadHuman('full-range').catch((err: unknown) => {
+      this.fullRange = undefined;
+      throw err;
+    });
+    return this.fullRange;
+  }
+
   private get tf(): Tf {
-    return this.human.tf;
+    return this.shortRange.tf;
   }
 
   /**
@@ -91,7 +156,7 @@ export class Inference {
    * input shape (a blank image alone would never reach facemesh), then the whole pipeline.
    */
   private async warmup(): Promise<void> {
-    for (const model of Object.values(this.human.models.models)) {
+    for (const model of Object.values(this.shortRange.models.models)) {
       const shape = model?.inputs[0]?.shape;
       if (!model || !shape) continue;
       const input = this.tf.zeros(shape.map((d) => (d > 0 ? d : 1)));
@@ -100,9 +165,11 @@ export class Inference {
       input.dispose();
     }
     const zeros = this.tf.zeros([256, 256, 3], 'int32');
-    await this.human.detect(zeros);
+    await this.shortRange.detect(zeros);
     zeros.dispose();
-    await this.classify(Buffer.alloc(EMOTION_INPUT * EMOTION_INPUT, 128));
+    const grey = this.tf.fill([EMOTION_INPUT, EMOTION_INPUT, 3], 128, 'int32');
+    await this.classify(grey, [{ x: 0, y: 0, width: EMOTION_INPUT, height: EMOTION_INPUT }]);
+    grey.dispose();
   }
 
   /** Encoded image bytes in; faces out, largest first. */
@@ -114,94 +181,103 @@ export class Inference {
   async detectPixels(raw: Raw): Promise<FaceEmotion[]> {
     if (raw.width < MIN_SIDE || raw.height < MIN_SIDE) return [];
     if (luminanceStdDev(raw) < BLANK_STDDEV) return [];
-    const whole: FaceBox = { x: 0, y: 0, width: raw.width, height: raw.height };
-    let boxes: FaceBox[];
-    if (Math.max(raw.width, raw.height) <= TIGHT_CROP_SIDE) {
-      boxes = [whole];
-    } else {
-      boxes = await this.findFaces(raw);
-      const aspect = Math.max(raw.width, raw.height) / Math.min(raw.width, raw.height);
-      if (
-        boxes.length === 0 &&
-        Math.max(raw.width, raw.height) * raw.scale <= CROP_MAX_SIDE &&
-        aspect <= CROP_MAX_ASPECT
-      ) {
-        boxes = [whole];
-      }
-    }
-    const faces: FaceEmotion[] = [];
-    for (const box of boxes) {
-      const crop = await this.cropGray(raw, box);
-      const probabilities = await this.classify(crop);
-      const emotion = EMOTIONS.reduce(
-        (best, e) => (probabilities[e] > probabilities[best] ? e : best),
-        EMOTIONS[0],
-      );
-      const scaled = clampBox(
-        {
-          x: box.x * raw.scale,
-          y: box.y * raw.scale,
-          width: box.width * raw.scale,
-          height: box.height * raw.scale,
-        },
-        Math.round(raw.width * raw.scale),
-        Math.round(raw.height * raw.scale),
-      );
-      faces.push({ box: scaled, emotion, confidence: probabilities[emotion], probabilities });
-    }
-    faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
-    return faces;
-  }
-
-  /** Face boxes in pixels of `raw`, shrunk from human's loose box to the face itself. */
-  private async findFaces(raw: Raw): Promise<FaceBox[]> {
-    const tensor = this.tf.tensor3d(raw.data, [raw.height, raw.width, 3], 'int32');
+    const image = this.tf.tensor3d(raw.data, [raw.height, raw.width, 3], 'int32');
     try {
-      const result = await this.human.detect(tensor);
-      if (result.error) throw new Error(result.error);
-      return result.face.map((f) => {
-        const [x, y, w, h] = f.box;
-        return clampBox(
-          {
-            x: x + w * FACE_CROP,
-            y: y + h * FACE_CROP,
-            width: w * (1 - 2 * FACE_CROP),
-            height: h * (1 - 2 * FACE_CROP),
-          },
-          raw.width,
-          raw.height,
+      const whole: FaceBox = { x: 0, y: 0, width: raw.width, height: raw.height };
+      let boxes: FaceBox[];
+      if (Math.max(raw.width, raw.height) <= TIGHT_CROP_SIDE) {
+        boxes = [whole];
+      } else {
+        boxes = await this.findFaces(image, raw.width, raw.height);
+        const aspect = Math.max(raw.width, raw.height) / Math.min(raw.width, raw.height);
+        if (
+          boxes.length === 0 &&
+          Math.max(raw.width, raw.height) * raw.scale <= CROP_MAX_SIDE &&
+          aspect <= CROP_MAX_ASPECT
+        ) {
+          boxes = [whole];
+        }
+      }
+      const all = await this.classify(image, boxes);
+      const fullWidth = Math.round(raw.width * raw.scale);
+      const fullHeight = Math.round(raw.height * raw.scale);
+      const faces = boxes.map((box, i): FaceEmotion => {
+        const probabilities = all[i] as Record<Emotion, number>;
+        const emotion = EMOTIONS.reduce(
+          (best, e) => (probabilities[e] > probabilities[best] ? e : best),
+          EMOTIONS[0],
         );
+        const scaled = clampBox(
+          {
+            x: box.x * raw.scale,
+            y: box.y * raw.scale,
+            width: box.width * raw.scale,
+            height: box.height * raw.scale,
+          },
+          fullWidth,
+          fullHeight,
+        );
+        return { box: scaled, emotion, confidence: probabilities[emotion], probabilities };
       });
+      faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+      return faces;
     } finally {
-      tensor.dispose();
+      image.dispose();
     }
   }
 
-  /** The box cut out, resized to the model's 64×64 with an antialiasing filter, as 8-bit grayscale. */
-  private async cropGray(raw: Raw, box: FaceBox): Promise<Buffer> {
-    return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } })
-      .extract({ left: box.x, top: box.y, width: box.width, height: box.height })
-      .resize(EMOTION_INPUT, EMOTION_INPUT, { fit: 'fill' })
-      .grayscale()
-      .raw()
-      .toBuffer();
+  /**
+   * Face regions in pixels of the image: the short-range detector first (a quarter of the full-range
+   * one's cost, and made for selfies and webcams), the full-range one as well when faces may be small.
+   */
+  private async findFaces(image: unknown, width: number, height: number): Promise<FaceBox[]> {
+    let faces = await detectWith(this.shortRange, image);
+    const largest = Math.max(0, ...faces.map((f) => f.box[2]));
+    if (largest < SHORT_RANGE_MIN_FACE * Math.min(width, height)) {
+      const distant = await detectWith(await this.loadFullRange(), image);
+      faces = [...distant, ...faces.filter((f) => distant.every((d) => iou(d.box, f.box) <= SAME_FACE_IOU))];
+    }
+    return faces.map((f) => clampBox(emotionRegion(f), width, height));
   }
 
-  /** Exact softmax output of the emotion model over the seven labels, renormalised to sum to 1. */
-  private async classify(gray: Buffer): Promise<Record<Emotion, number>> {
-    const input = new Float32Array(EMOTION_INPUT * EMOTION_INPUT);
-    for (let i = 0; i < input.length; i++) input[i] = ((gray[i] ?? 0) / 255 - 0.5) * 2;
-    const tensor = this.tf.tensor4d(input, [1, EMOTION_INPUT, EMOTION_INPUT, 1]);
-    const output = this.emotionModel.execute(tensor) as { data(): Promise<Float32Array>; dispose(): void };
-    const scores = await output.data();
-    tensor.dispose();
-    output.dispose();
-    let total = 0;
-    for (const s of scores) total += Math.max(0, s);
-    const probabilities = Object.fromEntries(EMOTIONS.map((e) => [e, 0])) as Record<Emotion, number>;
-    MODEL_LABELS.forEach((label, i) => {
-      probabilities[label] = total > 0 ? Math.max(0, scores[i] ?? 0) / total : 1 / EMOTIONS.length;
+  /**
+   * Exact softmax output of the emotion model for each box, renormalised to sum to 1. All boxes go
+   * through the model as one batch: each is cut out at twice the model's 64×64 and averaged down
+   * 2×2 (so a large face is not aliased), turned to grayscale and scaled to [-1, 1].
+   */
+  private async classify(image: unknown, boxes: FaceBox[]): Promise<Record<Emotion, number>[]> {
+    if (boxes.length === 0) return [];
+    const tf = this.tf;
+    const input = tf.tidy(() => {
+      const [height, width] = (image as { shape: number[] }).shape as [number, number];
+      const normalised = boxes.map((b) => [
+        b.y / (height - 1),
+        b.x / (width - 1),
+        (b.y + b.height - 1) / (height - 1),
+        (b.x + b.width - 1) / (width - 1),
+      ]);
+      const batch = tf.expandDims(tf.cast(image, 'float32'), 0);
+      const crops = tf.image.cropAndResize(batch, normalised, new Array(boxes.length).fill(0), [
+        2 * EMOTION_INPUT,
+        2 * EMOTION_INPUT,
+      ]);
+      const small = tf.avgPool(crops, 2, 2, 'valid');
+      const gray = tf.sum(tf.mul(small, tf.tensor1d(LUMA)), -1, true);
+      return tf.sub(tf.div(gray, 127.5), 1);
     });
-    return probabilities;
+    const output = this.emotionModel.execute(input) as { data(): Promise<Float32Array>; dispose(): void };
+    const scores = await output.data();
+    input.dispose();
+    output.dispose();
+    return boxes.map((_, face) => {
+      const row = scores.subarray(face * MODEL_LABELS.length, (face + 1) * MODEL_LABELS.length);
+      let total = 0;
+      for (const s of row) total += Math.max(0, s);
+      const probabilities = Object.fromEntries(EMOTIONS.map((e) => [e, 0])) as Record<Emotion, number>;
+      MODEL_LABELS.forEach((label, i) => {
+        probabilities[label] = total > 0 ? Math.max(0, row[i] ?? 0) / total : 1 / EMOTIONS.length;
+      });
+      return probabilities;
+    });
   }
 }

@@ -19,7 +19,7 @@ export interface FaceEmotion {
 }
 
 export interface EmotionDetector {
-  /** Model name and version, e.g. "human@3.3.6 blazeface+facemesh+emotion (tfjs-wasm 4.22.0)". */
+  /** Model name and version, e.g. "human@3.3.6 blazeface-front/back+facemesh+emotion (tfjs-wasm 4.22.0)". */
   readonly model: string;
   readonly loaded: boolean;
   /** Milliseconds the last `load()` took (workers started, weights loaded, warmed up); undefined before. */

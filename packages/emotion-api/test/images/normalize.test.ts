@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { AppError } from '../../src/errors.js';
-import { normalizeImage, prepareImage, sniffImageType } from '../../src/images/normalize.js';
+import { DETECT_MAX_SIDE, normalizeImage, prepareImage, sniffImageType } from '../../src/images/normalize.js';
 
 const fixture = (name: string) => readFile(new URL(`../../../../fixtures/faces/${name}`, import.meta.url));
 
@@ -110,14 +110,15 @@ describe('normalizeImage', () => {
     assert.deepEqual([out.width, out.height], [1079, 607]);
   });
 
-  it('prepareImage: the same JPEG as normalizeImage plus RGB pixels scaled to 480 px', async () => {
+  it('prepareImage: the same JPEG as normalizeImage plus RGB pixels scaled to DETECT_MAX_SIDE', async () => {
     const input = await fixture('Happy-test.jpg');
     const { normalized, pixels } = await prepareImage(input);
     const [out, px] = [await normalized, await pixels];
     assert.deepEqual([out.width, out.height], [607, 1079]);
     assert.deepEqual(out.jpeg, (await normalizeImage(input)).jpeg);
-    assert.deepEqual([px.width, px.height], [270, 480]);
-    assert.equal(px.data.length, 270 * 480 * 3);
+    const width = Math.round((607 / 1079) * DETECT_MAX_SIDE);
+    assert.deepEqual([px.width, px.height], [width, DETECT_MAX_SIDE]);
+    assert.equal(px.data.length, width * DETECT_MAX_SIDE * 3);
     assert.ok(Math.abs(px.scale * px.width - 607) < 1e-9);
   });
 

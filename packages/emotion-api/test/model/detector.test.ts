@@ -109,6 +109,22 @@ describe('emotion detector (human on tfjs-wasm, worker threads)', () => {
     );
   });
 
+  it('finds a face narrower than a sixth of the image (too small for the short-range detector)', async () => {
+    const sad = await sharp(await readFile(new URL('faces/sad_test.jpg', fixtures)))
+      .resize(300, 534)
+      .toBuffer();
+    const wide = await sharp({ create: { width: 1800, height: 1100, channels: 3, background: '#9aa' } })
+      .composite([{ input: sad, left: 1200, top: 400 }])
+      .jpeg()
+      .toBuffer();
+    const faces = await detector.detect(wide);
+    assert.equal(faces.length, 1);
+    const [face] = faces as [FaceEmotion];
+    assertWellFormed(face, 1800, 1100);
+    assert.ok(face.box.width < 300, `box width ${face.box.width}`);
+    assert.ok(face.box.x >= 1200 && face.box.x + face.box.width <= 1500, `box ${JSON.stringify(face.box)}`);
+  });
+
   it('classifies a 48×48 FER2013 crop as exactly one face covering the image', async () => {
     const dir = new URL('fer2013-sample/surprise/', fixtures);
     const [file] = (await readdir(dir)).sort();
