@@ -24,11 +24,11 @@ const MESH_MARGIN = 0.15;
 /** Without landmarks, human's loose box (detector scale 1.4) loses this fraction on each side instead. */
 const FACE_CROP = 0.15;
 /**
- * The short-range detector misses faces narrower than about a sixth of the image: when its largest
- * face (human's loose box) is narrower than this fraction of the shorter side, or it finds none,
- * the full-range detector looks too, so group photos and distant faces are still found.
+ * The short-range detector misses faces narrower than about a sixth of the image's longer side:
+ * when it finds none, or its largest face (human's loose box) is narrower than this fraction of
+ * that side, the full-range detector looks too, so group photos and distant faces are still found.
  */
-const SHORT_RANGE_MIN_FACE = 0.5;
+const SHORT_RANGE_MIN_FACE = 1 / 3;
 /** Two detections overlapping more than this (intersection over union) are the same face. */
 const SAME_FACE_IOU = 0.3;
 
@@ -233,7 +233,7 @@ export class Inference {
   private async findFaces(image: unknown, width: number, height: number): Promise<FaceBox[]> {
     let faces = await detectWith(this.shortRange, image);
     const largest = Math.max(0, ...faces.map((f) => f.box[2]));
-    if (largest < SHORT_RANGE_MIN_FACE * Math.min(width, height)) {
+    if (largest < SHORT_RANGE_MIN_FACE * Math.max(width, height)) {
       const distant = await detectWith(await this.loadFullRange(), image);
       faces = [...distant, ...faces.filter((f) => distant.every((d) => iou(d.box, f.box) <= SAME_FACE_IOU))];
     }

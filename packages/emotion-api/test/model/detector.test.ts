@@ -125,6 +125,25 @@ describe('emotion detector (human on tfjs-wasm, worker threads)', () => {
     assert.ok(face.box.x >= 1200 && face.box.x + face.box.width <= 1500, `box ${JSON.stringify(face.box)}`);
   });
 
+  it('finds more than one face in a wide group photo, where the short-range detector sees one', async () => {
+    const tiles = await Promise.all(
+      PHOTOS.map(async (p) =>
+        sharp(await readFile(new URL(`faces/${p}.jpg`, fixtures)))
+          .resize(300, 530, { fit: 'fill' })
+          .toBuffer(),
+      ),
+    );
+    const group = await sharp({ create: { width: 1500, height: 530, channels: 3, background: '#fff' } })
+      .composite(tiles.map((input, i) => ({ input, left: i * 300, top: 0 })))
+      .jpeg()
+      .toBuffer();
+    const faces = await detector.detect(group);
+    assert.ok(faces.length >= 2, `${faces.length} faces`);
+    for (const face of faces) assertWellFormed(face, 1500, 530);
+    const columns = new Set(faces.map((f) => Math.floor((f.box.x + f.box.width / 2) / 300)));
+    assert.equal(columns.size, faces.length, 'each face in its own photo');
+  });
+
   it('classifies a 48×48 FER2013 crop as exactly one face covering the image', async () => {
     const dir = new URL('fer2013-sample/surprise/', fixtures);
     const [file] = (await readdir(dir)).sort();
