@@ -160,8 +160,9 @@ export async function loadConfig(env: Env = process.env, options: LoadConfigOpti
 
   const secretName = get('AUTH_JWT_SECRET') !== undefined ? 'AUTH_JWT_SECRET' : 'RUST_JWT_SECRET';
   let jwtSecret = get('AUTH_JWT_SECRET') ?? get('RUST_JWT_SECRET');
-  if (jwtSecret !== undefined && production && Buffer.byteLength(jwtSecret) < 32) {
-    problems.push(`${secretName} must be at least 32 bytes in production`);
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
+    // As auth-server requires of JWT_SECRET_KEY, whose value this must be.
+    problems.push(`${secretName} must be at least 32 bytes`);
   }
   if (jwtSecret === undefined) {
     if (production) {

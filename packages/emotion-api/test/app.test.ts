@@ -86,6 +86,12 @@ describe('emotion-api app: docs, 404s, CORS and the web app', () => {
     assert.equal(route.statusCode, 200);
     assert.match(String(route.headers['content-type']), /text\/html/);
     assert.match(route.body, /<div id="root">/);
+    // A link from a mail, or the GET /auth/verify redirect followed by a client that accepts anything.
+    for (const url of ['/verify-email?token=abc', '/reset-password?token=abc']) {
+      const followed = await api.app.inject({ method: 'GET', url, headers: { accept: '*/*' } });
+      assert.equal(followed.statusCode, 200, url);
+      assert.match(followed.body, /<div id="root">/);
+    }
     const asset = await api.app.inject({ method: 'GET', url: '/assets/app-abc123.js' });
     assert.equal(asset.statusCode, 200);
     assert.match(String(asset.headers['cache-control']), /immutable/);

@@ -82,11 +82,19 @@ describe('loadConfig', () => {
     );
   });
 
-  it('requires a secret of at least 32 bytes in production', async () => {
+  it('requires a secret in production, and one of at least 32 bytes always (as auth-server does)', async () => {
     await assert.rejects(loadConfig({ NODE_ENV: 'production' }), /AUTH_JWT_SECRET.*required/);
     await assert.rejects(
       loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'short' }),
       /at least 32 bytes/,
+    );
+    await assert.rejects(
+      loadConfig({ AUTH_JWT_SECRET: 'short' }),
+      /AUTH_JWT_SECRET must be at least 32 bytes/,
+    );
+    await assert.rejects(
+      loadConfig({ RUST_JWT_SECRET: 'short' }),
+      /RUST_JWT_SECRET must be at least 32 bytes/,
     );
     const config = await loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET });
     assert.equal(config.production, true);

@@ -88,7 +88,7 @@ export async function resetPassword(
     // Following the link proves the mailbox is theirs.
     await trx
       .updateTable('users')
-      .set({ email_verified_at: new Date() })
+      .set({ email_verified_at: new Date(), updated_at: new Date() })
       .where('id', '=', userId)
       .where('email_verified_at', 'is', null)
       .execute();

@@ -104,7 +104,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const body = request.body ?? {};
       const scope = body.scope ?? request.query.scope ?? 'local';
-      const bearer = bearerToken(request) ? await authenticate(ctx, request) : undefined;
+      // An expired or revoked access token must not stop a logout that also names its refresh token.
+      const bearer = bearerToken(request)
+        ? await authenticate(ctx, request).catch((err: unknown) => {
+            if (body.refreshToken && err instanceof AppError && err.status === 401) return undefined;
+            throw err;
+          })
+        : undefined;
       await logout(ctx, { scope, bearer, refreshToken: body.refreshToken }, request.client);
       return reply.code(204).send(null);
     },

@@ -162,6 +162,28 @@ for (const dialect of dialects()) {
       assert.equal((await post(app, '/api/auth/logout', { refreshToken: 'unknown' })).statusCode, 204);
     });
 
+    test('logout with an expired access token and the refresh token still revokes the session', async (t) => {
+      const { app } = await startApp(t, dialect, { env: { JWT_MAXAGE: '0.0167' } });
+      const session = await signUp(app, 'late@example.com');
+      await new Promise((r) => setTimeout(r, 2100));
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/logout',
+        headers: bearer(session.accessToken),
+        payload: { refreshToken: session.refreshToken },
+      });
+      assert.equal(res.statusCode, 204);
+      const refresh = await post(app, '/api/auth/refresh', { refreshToken: session.refreshToken });
+      assert.equal(refresh.statusCode, 401);
+      // Without a refresh token, the expired Bearer is still refused.
+      const bare = await app.inject({
+        method: 'POST',
+        url: '/api/auth/logout',
+        headers: bearer(session.accessToken),
+      });
+      assert.equal(problem(bare).code, 'token_expired');
+    });
+
     test('logout without any credential answers 401 invalid_token', async (t) => {
       const { app } = await startApp(t, dialect);
       const res = await app.inject({ method: 'POST', url: '/api/auth/logout' });

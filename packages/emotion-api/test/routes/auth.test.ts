@@ -410,6 +410,36 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
     assert.equal(refresh.statusCode, 401);
   });
 
+  it('logs out with an expired access cookie: the refresh cookie still ends the session', async () => {
+    const frank = await signUp(api.app, auth, 'frank');
+    const now = Math.floor(Date.now() / 1000);
+    frank.jar.set(
+      'access_token',
+      signAccessToken({
+        iss: 'auth-server',
+        aud: 'authenticated',
+        sub: frank.userId,
+        sid: randomUUID(),
+        email: frank.email,
+        role: 'user',
+        iat: now - 3600,
+        exp: now - 600,
+      }),
+    );
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/auth/logout',
+      headers: browserHeaders(frank.jar),
+    });
+    assert.equal(res.statusCode, 204);
+    const refresh = await api.app.inject({
+      method: 'POST',
+      url: '/auth/refresh',
+      payload: { refreshToken: frank.refreshToken },
+    });
+    assert.equal(refresh.statusCode, 401);
+  });
+
   it('logs out every session with scope=global (query or body), for Bearer clients too', async () => {
     const frank = await signUp(api.app, auth, 'frank');
     const login = await api.app.inject({
