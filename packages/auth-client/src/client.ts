@@ -2,20 +2,21 @@
  * `AuthClient`: typed calls to every auth-server endpoint (DESIGN §3). Runs in Node and in
  * browsers; request and response types come from the contract shared with auth-server.
  */
-import type {
-  ChangePasswordBody,
-  IntrospectResponse,
-  LoginBody,
-  LogoutBody,
-  LogoutScope,
-  RegisterBody,
-  Session,
-  SessionInfo,
-  SessionsResponse,
-  StatusMessage,
-  UpdateUserBody,
-  User,
-  UserResponse,
+import {
+  type ChangePasswordBody,
+  DEVICE_TOKEN_HEADER,
+  type IntrospectResponse,
+  type LoginBody,
+  type LogoutBody,
+  type LogoutScope,
+  type RegisterBody,
+  type Session,
+  type SessionInfo,
+  type SessionsResponse,
+  type StatusMessage,
+  type UpdateUserBody,
+  type User,
+  type UserResponse,
 } from './contract.js';
 import { type Call, type RequestOptions, send, type Transport } from './http.js';
 
@@ -40,6 +41,12 @@ export interface LogoutOptions {
 }
 
 export type { RequestOptions } from './http.js';
+
+/** What {@link AuthClient.login} resolves to: the session, plus the device token when the server sent one. */
+export type LoginSession = Session & {
+  /** From the `Device-Token` response header: send it back on later logins so throttling spares this device. */
+  deviceToken?: string;
+};
 
 /**
  * Typed client of auth-server. Every method rejects with an {@link AuthError}: the server's
@@ -116,8 +123,20 @@ export class AuthClient {
    * saveTokens(session.accessToken, session.refreshToken);
    * ```
    */
-  login(body: LoginBody, opts?: RequestOptions): Promise<Session> {
-    return this.#send({ method: 'POST', path: '/api/auth/login', body }, opts);
+  async login(body: LoginBody, opts?: RequestOptions): Promise<LoginSession> {
+    let deviceToken: string | null = null;
+    const session = await this.#send<Session>(
+      {
+        method: 'POST',
+        path: '/api/auth/login',
+        body,
+        onHeaders: (headers) => {
+          deviceToken = headers.get(DEVICE_TOKEN_HEADER);
+        },
+      },
+      opts,
+    );
+    return deviceToken ? { ...session, deviceToken } : session;
   }
 
   /**

@@ -88,13 +88,13 @@ export const Session = Type.Object(
     expiresAt: Type.Integer({ description: 'Unix time in seconds' }),
     refreshToken: Type.String(),
     user: User,
-    deviceToken: Type.Optional(
-      Type.String({ description: 'send back on later logins so account throttling spares this device' }),
-    ),
   },
   { $id: 'Session' },
 );
 export type Session = Static<typeof Session>;
+
+/** Response header of POST /api/auth/login: send its value back as `deviceToken` on later logins. */
+export const DEVICE_TOKEN_HEADER = 'device-token';
 
 export const RegisterBody = Type.Object({
   name: Name,

@@ -21,6 +21,8 @@ export interface Call {
   path: string;
   body?: unknown;
   accessToken?: string | undefined;
+  /** Called with the response headers of a successful answer. */
+  onHeaders?: (headers: Headers) => void;
 }
 
 export interface Transport {
@@ -156,6 +158,7 @@ export async function send<T>(transport: Transport, call: Call, opts: RequestOpt
       throw unavailable(`cannot reach auth-server at ${transport.baseUrl}`, err);
     }
     if (!response.ok) throw errorFromResponse(response.status, response.statusText, response.headers, text);
+    call.onHeaders?.(response.headers);
     if (!text) return undefined as T;
     try {
       return JSON.parse(text) as T;

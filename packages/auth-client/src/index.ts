@@ -4,7 +4,13 @@
  * browser apps on cookie sessions, and the shared contract types. The Node-only verifier and
  * `requireAuth` live in `@emotion-app/auth-client/server`.
  */
-export { AuthClient, type AuthClientOptions, type LogoutOptions, type RequestOptions } from './client.js';
+export {
+  AuthClient,
+  type AuthClientOptions,
+  type LoginSession,
+  type LogoutOptions,
+  type RequestOptions,
+} from './client.js';
 export * from './contract.js';
 export { AuthError, type AuthErrorInit, type FieldError, isAuthError, type ProblemBody } from './errors.js';
 export { createSessionFetch, type LockManagerLike, type SessionFetchOptions } from './session-fetch.js';

@@ -109,14 +109,9 @@ describe('AuthClient against a real auth-server', () => {
     const session = await auth.login({ email: address, password: PASSWORD });
     assert.equal(session.user.email, address);
     assert.equal(typeof session.refreshToken, 'string');
-    if (session.deviceToken !== undefined) {
-      const again = await auth.login({
-        email: address,
-        password: PASSWORD,
-        deviceToken: session.deviceToken,
-      });
-      assert.equal(again.user.id, session.user.id);
-    }
+    assert.ok(session.deviceToken, 'the Device-Token header of the answer');
+    const again = await auth.login({ email: address, password: PASSWORD, deviceToken: session.deviceToken });
+    assert.equal(again.user.id, session.user.id);
   });
 
   it('surfaces rate_limited (429) after too many failed logins', async () => {

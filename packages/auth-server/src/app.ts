@@ -3,6 +3,7 @@
  * `app.close()` stops everything it started.
  */
 import { join } from 'node:path';
+import { DEVICE_TOKEN_HEADER } from '@emotion-app/auth-client/contract';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -138,8 +139,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // @fastify/cors allows only GET, HEAD and POST by default: PATCH /api/users/me and
     // DELETE /api/users/me/sessions/:id need their preflight answered too.
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-    // Lets browser clients read when a throttled request may be retried (429 rate_limited).
-    exposedHeaders: ['retry-after'],
+    // Lets browser clients read when a throttled request may be retried (429 rate_limited), and
+    // the device token of a login.
+    exposedHeaders: ['retry-after', DEVICE_TOKEN_HEADER],
   });
   await app.register(swagger, {
     openapi: {

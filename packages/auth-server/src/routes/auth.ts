@@ -1,5 +1,6 @@
 /** POST /api/auth/*: thin handlers over users/service.ts and sessions/service.ts. */
 import {
+  DEVICE_TOKEN_HEADER,
   EmailBody,
   IntrospectBody,
   IntrospectResponse,
@@ -74,8 +75,21 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/login',
-    { schema: { tags, body: LoginBody, response: { 200: Session, ...errorResponses } } },
-    async (request) => login(ctx, request.body, request.client),
+    {
+      schema: {
+        tags,
+        description:
+          'The `Device-Token` response header carries a signed device token: send it back as `deviceToken` ' +
+          'on later logins, so failures from other devices cannot throttle this one out of the account.',
+        body: LoginBody,
+        response: { 200: Session, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { session, deviceToken } = await login(ctx, request.body, request.client);
+      // A header, so the body stays exactly DESIGN's token pair.
+      return reply.header(DEVICE_TOKEN_HEADER, deviceToken).send(session);
+    },
   );
 
   app.post(

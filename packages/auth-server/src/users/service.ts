@@ -113,7 +113,7 @@ export async function login(
   ctx: AppContext,
   input: { email: string; password: string; deviceToken?: string | undefined },
   client: ClientInfo,
-): Promise<Session> {
+): Promise<{ session: Session; deviceToken: string }> {
   const email = normalizeEmail(input.email);
   const user = await findUserByEmail(ctx.db, email);
   const knownDevice = user ? verifyDeviceToken(ctx.config.jwt.secret, input.deviceToken, user.id) : false;
@@ -151,5 +151,5 @@ export async function login(
     ...client,
     detail: { sessionId: ctx.jwt.tryVerify(session.accessToken)?.sid, knownDevice },
   });
-  return { ...session, deviceToken: createDeviceToken(ctx.config.jwt.secret, user.id) };
+  return { session, deviceToken: createDeviceToken(ctx.config.jwt.secret, user.id) };
 }

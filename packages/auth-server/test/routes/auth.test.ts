@@ -97,7 +97,15 @@ for (const dialect of dialects()) {
       const now = Math.floor(Date.now() / 1000);
       assert.ok(Math.abs(body.expiresAt - (now + 900)) <= 2);
       assert.match(body.refreshToken, /^[A-Za-z0-9_-]{43}$/);
-      assert.equal(typeof body.deviceToken, 'string');
+      assert.deepEqual(Object.keys(body).sort(), [
+        'accessToken',
+        'expiresAt',
+        'expiresIn',
+        'refreshToken',
+        'tokenType',
+        'user',
+      ]);
+      assert.match(String(res.headers['device-token']), /^[A-Za-z0-9_.-]{20,}$/);
       const me = await app.inject({ url: '/api/users/me', headers: bearer(body.accessToken) });
       assert.equal(me.json().user.email, 'pair@example.com');
     });

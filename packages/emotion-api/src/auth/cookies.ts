@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Session } from '@emotion-app/auth-client';
+import type { LoginSession } from '@emotion-app/auth-client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** The access-token cookie lives as long as the refresh token (30 days), see DESIGN §4. */
@@ -38,7 +38,7 @@ export class SessionCookies {
    * CSRF token is new unless `keepCsrf` is given: a refresh keeps it, so requests another tab
    * prepared with the current value do not fail; a sign-in always gets a new one.
    */
-  set(reply: FastifyReply, session: Session, keepCsrf?: string): void {
+  set(reply: FastifyReply, session: LoginSession, keepCsrf?: string): void {
     const secure = this.production;
     reply.setCookie(this.names.access, session.accessToken, {
       httpOnly: true,

@@ -1,4 +1,4 @@
-import type { Session } from '@emotion-app/auth-client';
+import type { LoginSession } from '@emotion-app/auth-client';
 import {
   ChangePasswordBody,
   EmailBody,
@@ -60,7 +60,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
     if (!token) throw new AppError(401, 'invalid_token', 'Authentication required');
     return token;
   };
-  const sendSession = (reply: FastifyReply, session: Session, keepCsrf?: string) => {
+  const sendSession = (reply: FastifyReply, session: LoginSession, keepCsrf?: string) => {
     cookies.set(reply, session, keepCsrf);
     return {
       user: session.user,
