@@ -75,3 +75,22 @@ result.then(
   () => process.exit(0),
   () => process.exit(1),
 );
+
+/** Waits until both health routes answer 200, then says where to open the app. */
+async function announceWhenReady() {
+  const healthy = async (url) => (await fetch(url).catch(() => undefined))?.ok === true;
+  const started = Date.now();
+  while (Date.now() - started < 120_000) {
+    const [auth, api] = await Promise.all([
+      healthy(`http://127.0.0.1:${authPort}/api/health`),
+      healthy(`http://127.0.0.1:${apiPort}/health`),
+    ]);
+    if (auth && api) {
+      console.log(`\n  Ready: open http://localhost:${apiPort}/ (Ctrl-C stops both services)\n`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  console.log('\n  Still not ready after 2 minutes: see the [auth] and [api] logs above.\n');
+}
+announceWhenReady();
