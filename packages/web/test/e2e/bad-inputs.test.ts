@@ -18,8 +18,11 @@ let stack: Stack;
 let browser: Browser;
 
 before(async () => {
-  // A 20 KB upload limit, so a face fixture (57 KB) is "too large", and 3 detections a minute.
-  stack = await startStack({ apiEnv: { MAX_UPLOAD_MB: '0.02', DETECT_RATE_LIMIT: '3' } });
+  // A 20 KB upload limit, so a face fixture (57 KB) is "too large"; 4 detections a minute; and a
+  // minimum confidence no real answer reaches, so a small face photo gets 422 low_confidence.
+  stack = await startStack({
+    apiEnv: { MAX_UPLOAD_MB: '0.02', DETECT_RATE_LIMIT: '4', MIN_CONFIDENCE: '0.9999' },
+  });
   browser = await launchBrowser();
 });
 
@@ -148,6 +151,17 @@ test('uploads that are not usable photos get a clear message', async () => {
   assert.equal(noFace.status(), 422);
   await error.filter({ hasText: 'No face found' }).waitFor();
 
+  // A face the model is not sure enough about (below MIN_CONFIDENCE): 422 low_confidence.
+  const smallFace = await sharp(HAPPY_FACE).resize(200).jpeg({ quality: 80 }).toBuffer();
+  await input.setInputFiles({ name: 'small.jpg', mimeType: 'image/jpeg', buffer: smallFace });
+  const [unsure] = await Promise.all([
+    page.waitForResponse((response) => response.url().endsWith('/detect')),
+    page.getByRole('button', { name: 'Detect emotion' }).click(),
+  ]);
+  assert.equal(unsure.status(), 422);
+  assert.equal((await unsure.json()).code, 'low_confidence');
+  await error.filter({ hasText: 'Not sure about this one' }).waitFor();
+
   // A photo over the upload limit: 413.
   await input.setInputFiles(HAPPY_FACE);
   const [tooLarge] = await Promise.all([
@@ -157,7 +171,7 @@ test('uploads that are not usable photos get a clear message', async () => {
   assert.equal(tooLarge.status(), 413);
   await error.filter({ hasText: 'Photo too large' }).waitFor();
 
-  // A fourth detection within the minute: 429 with Retry-After.
+  // A fifth detection within the minute: 429 with Retry-After.
   const [limited] = await Promise.all([
     page.waitForResponse((response) => response.url().endsWith('/detect')),
     page.getByRole('button', { name: 'Detect emotion' }).click(),
