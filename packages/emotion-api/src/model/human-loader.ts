@@ -70,12 +70,12 @@ export function tfjsVersion(): string {
   return pkg.version;
 }
 
+let fileLoaderRegistered = false;
+
 /**
  * tfjs-core has no `file://` loader outside tfjs-node: register one that reads a graph model's
  * JSON and its weight shards from disk, so nothing is ever fetched from the network.
  */
-let fileLoaderRegistered = false;
-
 export function registerFileLoader(tf: Tf): void {
   // Every copy of human shares one tfjs-core, whose registry refuses two loaders for one URL.
   if (fileLoaderRegistered) return;
@@ -166,7 +166,7 @@ export function humanConfig(
  * human keeps its loaded models in module scope, so each detector needs its own copy of the module;
  * all copies share the one tfjs-core and WASM backend.
  */
-export async function loadHuman(detector: FaceDetector = 'full-range'): Promise<HumanInstance> {
+export async function loadHuman(detector: FaceDetector): Promise<HumanInstance> {
   const { humanJs, modelsDir, wasmDir, vendoredModelsDir } = humanPaths();
   delete require.cache[humanJs];
   const { Human } = require(humanJs) as HumanModule;
