@@ -23,6 +23,21 @@ import {
 
 const THIRTY_DAYS = String(30 * 24 * 60 * 60);
 
+/** An access token of `user` (for a made-up session) that expired ten minutes ago. */
+function expiredAccessToken(user: SignedInUser): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signAccessToken({
+    iss: 'auth-server',
+    aud: 'authenticated',
+    sub: user.userId,
+    sid: randomUUID(),
+    email: user.email,
+    role: 'user',
+    iat: now - 3600,
+    exp: now - 600,
+  });
+}
+
 describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
   let auth: AuthServer;
   let api: TestApi;
@@ -258,20 +273,7 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
 
   it('answers 401 token_expired for an expired cookie token, and POST /auth/refresh renews the cookies', async () => {
     const bob = await signUp(api.app, auth, 'bob');
-    const now = Math.floor(Date.now() / 1000);
-    bob.jar.set(
-      'access_token',
-      signAccessToken({
-        iss: 'auth-server',
-        aud: 'authenticated',
-        sub: bob.userId,
-        sid: randomUUID(),
-        email: bob.email,
-        role: 'user',
-        iat: now - 3600,
-        exp: now - 600,
-      }),
-    );
+    bob.jar.set('access_token', expiredAccessToken(bob));
     const expired = await api.app.inject({
       method: 'GET',
       url: '/logs',
@@ -412,20 +414,7 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
 
   it('logs out with an expired access cookie: the refresh cookie still ends the session', async () => {
     const frank = await signUp(api.app, auth, 'frank');
-    const now = Math.floor(Date.now() / 1000);
-    frank.jar.set(
-      'access_token',
-      signAccessToken({
-        iss: 'auth-server',
-        aud: 'authenticated',
-        sub: frank.userId,
-        sid: randomUUID(),
-        email: frank.email,
-        role: 'user',
-        iat: now - 3600,
-        exp: now - 600,
-      }),
-    );
+    frank.jar.set('access_token', expiredAccessToken(frank));
     const res = await api.app.inject({
       method: 'POST',
       url: '/auth/logout',
