@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { changePassword, updateName } from '../api/auth.js';
 import { splitError } from '../components/formErrors.js';
 import { FormAlert } from '../components/FormAlert.js';
+import { confirmationError, NewPasswordFields } from '../components/NewPasswordFields.js';
 import { useSubmit } from '../components/useSubmit.js';
 import { SessionsCard } from '../components/SessionsCard.js';
 import { useSession } from '../session/SessionContext.js';
@@ -65,8 +66,9 @@ function PasswordCard() {
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    if (newPassword !== confirm) {
-      setErrors({ fields: { confirm: 'The passwords do not match.' }, general: null });
+    const mismatch = confirmationError(newPassword, confirm);
+    if (mismatch) {
+      setErrors({ fields: { confirm: mismatch }, general: null });
       return;
     }
     await submit(
@@ -106,21 +108,13 @@ function PasswordCard() {
             onChange={(event) => setCurrentPassword(event.currentTarget.value)}
             error={errors.fields.currentPassword}
           />
-          <PasswordInput
-            label="New password"
-            autoComplete="new-password"
-            required
-            value={newPassword}
-            onChange={(event) => setNewPassword(event.currentTarget.value)}
-            error={errors.fields.newPassword}
-          />
-          <PasswordInput
-            label="Confirm new password"
-            autoComplete="new-password"
-            required
-            value={confirm}
-            onChange={(event) => setConfirm(event.currentTarget.value)}
-            error={errors.fields.confirm}
+          <NewPasswordFields
+            password={newPassword}
+            confirm={confirm}
+            onPasswordChange={setNewPassword}
+            onConfirmChange={setConfirm}
+            passwordError={errors.fields.newPassword}
+            confirmError={errors.fields.confirm}
           />
           <Group justify="flex-end">
             <Button type="submit" loading={busy} disabled={!currentPassword || !newPassword}>

@@ -1,10 +1,11 @@
-import { Alert, Anchor, Button, PasswordInput, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Stack, Text } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { resetPassword } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
 import { splitError } from '../components/formErrors.js';
 import { FormAlert } from '../components/FormAlert.js';
+import { confirmationError, NewPasswordFields } from '../components/NewPasswordFields.js';
 import { useSubmit } from '../components/useSubmit.js';
 
 const FIELDS = ['password', 'passwordConfirm'] as const;
@@ -22,8 +23,9 @@ export function ResetPasswordPage() {
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    if (password !== passwordConfirm) {
-      setErrors({ fields: { passwordConfirm: 'The passwords do not match.' }, general: null });
+    const mismatch = confirmationError(password, passwordConfirm);
+    if (mismatch) {
+      setErrors({ fields: { passwordConfirm: mismatch }, general: null });
       return;
     }
     await submit(
@@ -60,22 +62,13 @@ export function ResetPasswordPage() {
               Request a new link
             </Anchor>
           </FormAlert>
-          <PasswordInput
-            label="New password"
-            autoComplete="new-password"
-            description="At least 8 characters. Avoid common passwords."
-            required
-            value={password}
-            onChange={(event) => setPassword(event.currentTarget.value)}
-            error={errors.fields.password}
-          />
-          <PasswordInput
-            label="Confirm new password"
-            autoComplete="new-password"
-            required
-            value={passwordConfirm}
-            onChange={(event) => setPasswordConfirm(event.currentTarget.value)}
-            error={errors.fields.passwordConfirm}
+          <NewPasswordFields
+            password={password}
+            confirm={passwordConfirm}
+            onPasswordChange={setPassword}
+            onConfirmChange={setPasswordConfirm}
+            passwordError={errors.fields.password}
+            confirmError={errors.fields.passwordConfirm}
           />
           <Button type="submit" loading={busy} fullWidth disabled={!token}>
             Reset password

@@ -1,10 +1,11 @@
-import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { register } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
 import { splitError } from '../components/formErrors.js';
 import { FormAlert } from '../components/FormAlert.js';
+import { confirmationError, NewPasswordFields } from '../components/NewPasswordFields.js';
 import { useSubmit } from '../components/useSubmit.js';
 import { useSession } from '../session/SessionContext.js';
 
@@ -23,8 +24,9 @@ export function SignUpPage() {
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    if (password !== passwordConfirm) {
-      setErrors({ fields: { passwordConfirm: 'The passwords do not match.' }, general: null });
+    const mismatch = confirmationError(password, passwordConfirm);
+    if (mismatch) {
+      setErrors({ fields: { passwordConfirm: mismatch }, general: null });
       return;
     }
     await submit(
@@ -60,24 +62,15 @@ export function SignUpPage() {
             onChange={(event) => setEmail(event.currentTarget.value)}
             error={errors.fields.email}
           />
-          <PasswordInput
+          <NewPasswordFields
             label="Password"
-            name="password"
-            autoComplete="new-password"
-            description="At least 8 characters. Avoid common passwords."
-            required
-            value={password}
-            onChange={(event) => setPassword(event.currentTarget.value)}
-            error={errors.fields.password}
-          />
-          <PasswordInput
-            label="Confirm password"
-            name="passwordConfirm"
-            autoComplete="new-password"
-            required
-            value={passwordConfirm}
-            onChange={(event) => setPasswordConfirm(event.currentTarget.value)}
-            error={errors.fields.passwordConfirm}
+            names={{ password: 'password', confirm: 'passwordConfirm' }}
+            password={password}
+            confirm={passwordConfirm}
+            onPasswordChange={setPassword}
+            onConfirmChange={setPasswordConfirm}
+            passwordError={errors.fields.password}
+            confirmError={errors.fields.passwordConfirm}
           />
           <Button type="submit" loading={busy} fullWidth mt="xs">
             Sign up
