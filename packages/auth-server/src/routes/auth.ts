@@ -23,7 +23,8 @@ import { findLiveSession } from '../sessions/repository.js';
 import { logout, refreshSession } from '../sessions/service.js';
 import { normalizeEmail } from '../users/email.js';
 import { forgotPassword, resetPassword } from '../passwords/service.js';
-import { login, register, resendVerification, verifyEmail } from '../users/service.js';
+import { login } from '../users/login.js';
+import { register, resendVerification, verifyEmail } from '../users/service.js';
 
 const tags = ['auth'];
 

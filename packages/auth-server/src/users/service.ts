@@ -1,11 +1,11 @@
 /**
- * Account flows: register, verify, resend-verification and login (password flows: passwords/service.ts).
- * Enumeration safety: register and resend answer identically whether or not the address
- * has an account; login spends one argon2 verification either way.
+ * Account flows: register, verify and resend-verification (login: users/login.ts; password flows:
+ * passwords/service.ts). Enumeration safety: register and resend answer identically whether or
+ * not the address has an account.
  */
 import type { Session, StatusMessage } from '@emotion-app/auth-client/contract';
 import type { AppContext, ClientInfo } from '../context.js';
-import { AppError, invalidCredentials, invalidOrExpiredToken } from '../errors.js';
+import { AppError, invalidOrExpiredToken } from '../errors.js';
 import { appLink as link } from '../mail/links.js';
 import { recordAuthEvent } from '../events/auth-events.js';
 import { enqueueMail } from '../mail/outbox.js';
@@ -16,7 +16,6 @@ import {
 } from '../mail/templates.js';
 import { assertPasswordPolicy } from '../passwords/service.js';
 import { startSession } from '../sessions/service.js';
-import { createDeviceToken, verifyDeviceToken } from '../tokens/device-token.js';
 import { consumeOneTimeToken, issueOneTimeToken } from '../tokens/one-time.js';
 import { normalizeEmail } from './email.js';
 import { findUserByEmail, insertUser, markEmailVerified } from './repository.js';
@@ -107,49 +106,4 @@ export async function resendVerification(ctx: AppContext, rawEmail: string): Pro
     ctx.mailWorker.kick();
   }
   return RESEND_ANSWER;
-}
-
-export async function login(
-  ctx: AppContext,
-  input: { email: string; password: string; deviceToken?: string | undefined },
-  client: ClientInfo,
-): Promise<{ session: Session; deviceToken: string }> {
-  const email = normalizeEmail(input.email);
-  const user = await findUserByEmail(ctx.db, email);
-  const knownDevice = user ? verifyDeviceToken(ctx.config.jwt.secret, input.deviceToken, user.id) : false;
-  const attempt = { ip: client.ip, account: email, knownDevice };
-  await ctx.throttle.checkLogin(attempt);
-
-  const ok = user ? await ctx.hasher.verify(user.password_hash, input.password) : false;
-  if (!user) await ctx.hasher.verifyDummy(input.password);
-  if (!user || !ok) {
-    await ctx.throttle.recordLoginFailure(attempt);
-    await recordAuthEvent(ctx.db, ctx.log, {
-      type: 'login_failure',
-      userId: user?.id ?? null,
-      email,
-      ...client,
-      detail: { reason: user ? 'wrong_password' : 'unknown_email', knownDevice },
-    });
-    throw invalidCredentials();
-  }
-  await ctx.throttle.recordLoginSuccess(attempt);
-  if (user.email_verified_at === null) {
-    await recordAuthEvent(ctx.db, ctx.log, { type: 'login_unverified', userId: user.id, email, ...client });
-    throw new AppError(
-      403,
-      'email_not_verified',
-      'Email not verified',
-      'Verify your email address before signing in.',
-    );
-  }
-  const session = await startSession(ctx, user, client);
-  await recordAuthEvent(ctx.db, ctx.log, {
-    type: 'login_success',
-    userId: user.id,
-    email,
-    ...client,
-    detail: { sessionId: ctx.jwt.tryVerify(session.accessToken)?.sid, knownDevice },
-  });
-  return { session, deviceToken: createDeviceToken(ctx.config.jwt.secret, user.id) };
 }
