@@ -23,8 +23,9 @@ export interface RequireAuthOptions {
   /** Roles allowed through; others get 403 `forbidden`. Default: any authenticated user. */
   roles?: readonly Role[];
   /**
-   * Cookie name(s) holding the access token, tried in order after the `Authorization: Bearer`
-   * header. Default `['access_token', '__Host-access_token']`.
+   * Cookie name(s) holding the access token, tried in order when the request has no
+   * `Authorization` header (a request with one is authenticated by it alone).
+   * Default `['access_token', '__Host-access_token']`.
    */
   cookieName?: string | readonly string[];
 }
@@ -69,13 +70,24 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+/** RFC 6750 §2.1: `Bearer` (any case), one or more spaces, then a b64token. */
+const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
 /**
- * Picks the access token of a request: `Authorization: Bearer <token>` first, then the first
- * present cookie among `names` (from parsed `cookies` when a cookie plugin ran, else the raw header).
+ * Picks the access token of a request. A request that carries an `Authorization` header is
+ * authenticated by that header alone: its `Bearer <token>` (scheme case-insensitive), or nothing
+ * when the header is empty, malformed or of another scheme, so the caller answers 401 and never
+ * falls back to the cookies (which would let a request skip the CSRF check that cookie
+ * authentication needs). Only without the header is the first present cookie among `names` used
+ * (from parsed `cookies` when a cookie plugin ran, else the raw header). With `names` empty it is
+ * a plain Bearer-header parser.
  *
  * @example
  * ```ts
  * const token = extractToken(req.headers.authorization, req.cookies, req.headers.cookie, ['access_token']);
+ * extractToken('Bearer eyJ...', undefined, 'access_token=c', ['access_token']); // 'eyJ...'
+ * extractToken('Basic eHl6', undefined, 'access_token=c', ['access_token']); // undefined
+ * extractToken(undefined, undefined, 'access_token=c', ['access_token']); // 'c'
  * ```
  */
 export function extractToken(
@@ -84,10 +96,7 @@ export function extractToken(
   cookieHeader: string | undefined,
   names: readonly string[],
 ): string | undefined {
-  if (authorization && authorization.length > 7 && authorization.slice(0, 7).toLowerCase() === 'bearer ') {
-    const token = authorization.slice(7).trim();
-    if (token) return token;
-  }
+  if (authorization !== undefined) return BEARER.exec(authorization)?.[1];
   for (const name of names) {
     const value = cookies?.[name] ?? readCookie(cookieHeader, name);
     if (value) return value;
@@ -117,7 +126,8 @@ export function authenticate(
       status: 401,
       code: 'invalid_token',
       title: 'Authentication required',
-      detail: 'no access token in the Authorization header or the access_token cookie',
+      detail:
+        'no access token: send Authorization: Bearer <token> (without an Authorization header, the access_token cookie is read)',
     });
   }
   const claims = verifier.verifySync(token);

@@ -16,16 +16,36 @@ describe('readCookie', () => {
 });
 
 describe('extractToken', () => {
-  it('prefers a Bearer header, case-insensitive scheme, then cookies in order', () => {
+  it('takes a Bearer header (case-insensitive scheme), else the cookies in order', () => {
     assert.equal(extractToken('Bearer abc', undefined, 'access_token=c', ['access_token']), 'abc');
     assert.equal(extractToken('bearer abc', undefined, undefined, ['access_token']), 'abc');
-    assert.equal(extractToken('Basic xyz', undefined, 'access_token=c', ['access_token']), 'c');
+    assert.equal(extractToken('BEARER  a.b-c_d~e+f/g==', undefined, undefined, []), 'a.b-c_d~e+f/g==');
     assert.equal(
       extractToken(undefined, { access_token: 'parsed' }, 'access_token=raw', ['access_token']),
       'parsed',
     );
     assert.equal(extractToken(undefined, undefined, '__Host-t=h', ['t', '__Host-t']), 'h');
-    assert.equal(extractToken('Bearer ', undefined, undefined, ['access_token']), undefined);
+  });
+
+  it('never falls back to the cookies when an Authorization header is present but empty, malformed or not Bearer', () => {
+    const cookies = { access_token: 'parsed' };
+    const header = 'access_token=raw';
+    for (const authorization of [
+      '',
+      ' ',
+      'Bearer',
+      'Bearer ',
+      'Bearer a b',
+      'Bearer a,b',
+      'Basic eHl6',
+      'Token abc',
+    ]) {
+      assert.equal(
+        extractToken(authorization, cookies, header, ['access_token']),
+        undefined,
+        JSON.stringify(authorization),
+      );
+    }
   });
 });
 

@@ -89,6 +89,13 @@ function suite(name: string, start: () => Promise<Served>): void {
       await assertProblem(res, 401, 'invalid_token');
     });
 
+    it('authenticates a request with an Authorization header by that header alone, never by the cookie', async () => {
+      for (const authorization of ['Bearer garbage', 'Bearer ', 'Basic eHl6OmFiYw==', '']) {
+        const res = await get('/me', { authorization, cookie: `access_token=${valid}` });
+        await assertProblem(res, 401, 'invalid_token');
+      }
+    });
+
     it('answers 403 forbidden for a role outside roles', async () => {
       await assertProblem(await get('/admin', { authorization: `Bearer ${valid}` }), 403, 'forbidden');
     });

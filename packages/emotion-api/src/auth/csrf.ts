@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { AppError } from '../errors.js';
-import { bearerToken, type SessionCookies } from './cookies.js';
+import type { SessionCookies } from './cookies.js';
+import { hasAuthorizationHeader } from './credentials.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -24,9 +25,10 @@ function csrfFailed(detail: string): AppError {
 
 /**
  * The one CSRF check: a state-changing request authenticated by cookie (an access or refresh
- * cookie and no Bearer header) must carry `X-CSRF-Token` equal to the CSRF cookie, and its
- * `Origin`, when present, must be an allowed origin or the app's own. Bearer requests, safe
- * methods and routes marked `config: { csrf: false }` pass.
+ * cookie and no Authorization header) must carry `X-CSRF-Token` equal to the CSRF cookie, and its
+ * `Origin`, when present, must be an allowed origin or the app's own. Requests with an
+ * Authorization header (authenticated by it alone, see `credentialsOf`), safe methods and routes
+ * marked `config: { csrf: false }` pass.
  */
 export function createCsrfGuard(
   cookies: SessionCookies,
@@ -36,7 +38,8 @@ export function createCsrfGuard(
   return async function csrfGuard(request: FastifyRequest) {
     if (!UNSAFE.has(request.method)) return;
     if (request.routeOptions.config?.csrf === false) return;
-    if (bearerToken(request) !== undefined) return;
+    // Such a request is authenticated by that header alone: no route reads its cookies.
+    if (hasAuthorizationHeader(request)) return;
     if (cookies.accessToken(request) === undefined && cookies.refreshToken(request) === undefined) return;
 
     const origin = request.headers.origin;

@@ -16,7 +16,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { bearerToken } from '../auth/cookies.js';
+import { credentialsOf } from '../auth/credentials.js';
 import { AppError } from '../errors.js';
 import { toAppError } from '../http/problem.js';
 import { ProblemResponses, secured as securedBase } from './schemas.js';
@@ -56,7 +56,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
     return { headers };
   };
   const accessTokenOf = (request: FastifyRequest): string => {
-    const token = bearerToken(request) ?? cookies.accessToken(request);
+    const token = credentialsOf(request, cookies).accessToken;
     if (!token) throw new AppError(401, 'invalid_token', 'Authentication required');
     return token;
   };
@@ -154,17 +154,21 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       schema: {
         tags,
         summary: 'Rotate the refresh token (from the refresh_token cookie or the body); sets the cookies',
+        description:
+          'A request with an Authorization header is never authenticated by cookies: it must send ' +
+          'the refresh token in the body. Cookie requests send X-CSRF-Token.',
         body: Type.Object({ refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })) }),
         response: { 200: SessionResponse, ...ProblemResponses },
       },
     },
     async (request, reply) => {
       const fromBody = request.body.refreshToken;
-      const refreshToken = fromBody ?? cookies.refreshToken(request);
+      const credentials = credentialsOf(request, cookies);
+      const refreshToken = fromBody ?? credentials.refreshToken;
       if (!refreshToken) throw new AppError(401, 'invalid_token', 'No refresh token', 'Sign in again.');
       try {
         const session = await auth.refreshToken(refreshToken, forward(request));
-        return sendSession(reply, session, cookies.csrfToken(request));
+        return sendSession(reply, session, credentials.viaCookies ? cookies.csrfToken(request) : undefined);
       } catch (err) {
         const appError = toAppError(err, reply);
         // The session is over (rotated out, reused, revoked): drop the cookies with it.
@@ -181,6 +185,9 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       schema: {
         tags,
         summary: 'Sign out (scope local, global or others); clears the cookies',
+        description:
+          'Browsers: the session cookies and X-CSRF-Token. Other clients: Authorization: Bearer and/or ' +
+          'the refresh token in the body; such a request neither reads nor clears cookies.',
         body: Type.Object({
           refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
           scope: Type.Optional(LogoutScope),
@@ -192,10 +199,12 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
     async (request, reply) => {
       const body = request.body;
       const scope = body.scope ?? request.query.scope ?? 'local';
-      const refreshToken = body.refreshToken ?? cookies.refreshToken(request);
-      const accessToken = bearerToken(request) ?? cookies.accessToken(request);
-      // `others` keeps this session signed in; every other scope ends it here too.
-      if (scope !== 'others') cookies.clear(reply);
+      const credentials = credentialsOf(request, cookies);
+      const refreshToken = body.refreshToken ?? credentials.refreshToken;
+      const { accessToken } = credentials;
+      // `others` keeps this session signed in; every other scope ends it here too. A request
+      // with an Authorization header leaves the cookies alone, as it was not authenticated by them.
+      if (scope !== 'others' && credentials.viaCookies) cookies.clear(reply);
       try {
         await auth.logout(refreshToken, { scope, ...(accessToken ? { accessToken } : {}) }, forward(request));
       } catch (err) {

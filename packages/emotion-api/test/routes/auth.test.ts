@@ -254,6 +254,72 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
     assert.equal(res.statusCode, 404);
   });
 
+  it('authenticates a request with an Authorization header by that header alone: with cookies and no CSRF header it is refused and the cookies are not used', async () => {
+    const gina = await signUp(api.app, auth, 'gina');
+    const cookie = gina.jar.header();
+    const routes: { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: object }[] = [
+      { method: 'POST', url: '/auth/refresh' },
+      { method: 'POST', url: '/auth/logout' },
+      { method: 'POST', url: '/auth/logout?scope=global' },
+      { method: 'GET', url: '/auth/me' },
+      { method: 'PATCH', url: '/auth/me', payload: { name: 'Mallory' } },
+      {
+        method: 'POST',
+        url: '/auth/password',
+        payload: { currentPassword: PASSWORD, newPassword: 'attacker chosen passphrase 1' },
+      },
+      { method: 'GET', url: '/auth/sessions' },
+      { method: 'DELETE', url: `/auth/sessions/${randomUUID()}` },
+      { method: 'GET', url: '/logs' },
+      { method: 'DELETE', url: `/logs/${randomUUID()}` },
+    ];
+    for (const authorization of ['Bearer garbage', 'Bearer ', 'Basic Z2luYTpwdw==', '']) {
+      for (const route of routes) {
+        const res = await api.app.inject({ ...route, headers: { authorization, cookie } });
+        const label = `${route.method} ${route.url} with ${JSON.stringify(authorization)}`;
+        assert.equal(res.headers['set-cookie'], undefined, label);
+        // Logout with a well-formed (if bogus) Bearer token ends that token's session, if any: 204.
+        if (
+          res.statusCode === 204 &&
+          route.url.startsWith('/auth/logout') &&
+          authorization === 'Bearer garbage'
+        )
+          continue;
+        assert.equal(res.statusCode, 401, `${label}: ${res.body}`);
+        assert.equal(res.json().code, 'invalid_token', label);
+      }
+    }
+
+    // A valid Bearer token of another session: refresh and logout ignore the cookie session.
+    const login = await api.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { email: gina.email, password: PASSWORD },
+    });
+    const bearer = { authorization: `Bearer ${login.json().accessToken}`, cookie };
+    const refresh = await api.app.inject({ method: 'POST', url: '/auth/refresh', headers: bearer });
+    assert.equal(refresh.statusCode, 401);
+    assert.equal(refresh.headers['set-cookie'], undefined);
+    const logout = await api.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer });
+    assert.equal(logout.statusCode, 204);
+    assert.equal(logout.headers['set-cookie'], undefined, 'the cookies are left alone');
+
+    // The cookie session was neither rotated nor ended, and the name is unchanged.
+    const stillAlive = await api.app.inject({
+      method: 'POST',
+      url: '/auth/refresh',
+      headers: browserHeaders(gina.jar),
+    });
+    assert.equal(stillAlive.statusCode, 200, stillAlive.body);
+    assert.equal(stillAlive.json().user.name, 'gina');
+    const loggedOut = await api.app.inject({
+      method: 'POST',
+      url: '/auth/refresh',
+      payload: { refreshToken: login.json().refreshToken },
+    });
+    assert.equal(loggedOut.statusCode, 401, 'the Bearer session was the one signed out');
+  });
+
   it('needs no CSRF header on login, register and forgot-password even with stale cookies', async () => {
     const login = await api.app.inject({
       method: 'POST',
