@@ -14,6 +14,7 @@ import { createCsrfGuard } from './auth/csrf.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { notFoundError, registerErrorHandling, sendProblem } from './http/problem.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { createEmotionDetector, type EmotionDetector } from './model/index.js';
 import { authRoutes } from './routes/auth.js';
 import { detectRoutes } from './routes/detect.js';
@@ -102,6 +103,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     jsonParser(request, body as string, done);
   });
 
+  await registerSecurityHeaders(app, config.production);
   await app.register(fastifyCookie);
   await app.register(fastifyCors, {
     origin: [...config.corsOrigins],
