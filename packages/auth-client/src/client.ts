@@ -17,6 +17,8 @@ import {
   type UpdateUserBody,
   type User,
   type UserResponse,
+  type VerifyBody,
+  type VerifyResponse,
 } from './contract.js';
 import { type Call, type RequestOptions, send, type Transport } from './http.js';
 
@@ -41,6 +43,65 @@ export interface LogoutOptions {
 }
 
 export type { RequestOptions } from './http.js';
+
+/** Options of {@link AuthClient.verifyEmail}: per-call request options, plus the PKCE verifier. */
+export interface VerifyEmailOptions extends RequestOptions {
+  /**
+   * The verifier whose challenge was sent as `codeChallenge` to {@link AuthClient.register}
+   * (see {@link createCodeVerifier}). With it the answer is a session; without it (or another
+   * browser's) a link bound to a challenge only verifies the email and answers `{ user }`.
+   */
+  codeVerifier?: string;
+}
+
+/** A PKCE pair (RFC 7636, S256) from {@link createCodeVerifier}. */
+export interface CodeVerifierPair {
+  /** Keep this (e.g. in an httpOnly cookie) and pass it to {@link AuthClient.verifyEmail}. */
+  verifier: string;
+  /** Send this as `codeChallenge` to {@link AuthClient.register}. */
+  challenge: string;
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * The `codeChallenge` of a verifier: base64url (no padding) SHA-256 of its ASCII bytes (RFC 7636
+ * S256). Uses Web Crypto, so it runs in browsers and in Node.
+ *
+ * @example
+ * ```ts
+ * const challenge = await codeChallengeOf(verifier);
+ * ```
+ */
+export async function codeChallengeOf(verifier: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  return base64url(new Uint8Array(digest));
+}
+
+/**
+ * A fresh PKCE pair for binding a sign-up to this browser: 256 random bits as a base64url
+ * `verifier` (43 characters) and its S256 `challenge`. Send the challenge with
+ * {@link AuthClient.register}, keep the verifier where only this browser has it, and pass it to
+ * {@link AuthClient.verifyEmail}: only then does verifying sign in.
+ *
+ * @example
+ * ```ts
+ * const { verifier, challenge } = await createCodeVerifier();
+ * await auth.register({ name, email, password, codeChallenge: challenge });
+ * // later, in the same browser, with the token from the mailed link:
+ * const answer = await auth.verifyEmail(token, { codeVerifier: verifier });
+ * ```
+ */
+export async function createCodeVerifier(): Promise<CodeVerifierPair> {
+  const bytes = new Uint8Array(32);
+  globalThis.crypto.getRandomValues(bytes);
+  const verifier = base64url(bytes);
+  return { verifier, challenge: await codeChallengeOf(verifier) };
+}
 
 /** What {@link AuthClient.login} resolves to: the session, plus the device token when the server sent one. */
 export type LoginSession = Session & {
@@ -87,11 +148,17 @@ export class AuthClient {
 
   /**
    * Creates an account and sends the verification mail. The answer is the same for an email
-   * that is already registered (no account enumeration).
+   * that is already registered (no account enumeration). Registering an address that is not
+   * verified yet replaces its name and password, and only the newest mailed link then works.
+   * With `codeChallenge` (see {@link createCodeVerifier}) verifying signs in only with the
+   * matching verifier.
    *
    * @example
    * ```ts
-   * const { message } = await auth.register({ name: 'Ada', email: 'ada@example.com', password: 'correct horse battery' });
+   * const { verifier, challenge } = await createCodeVerifier();
+   * const { message } = await auth.register({
+   *   name: 'Ada', email: 'ada@example.com', password: 'correct horse battery', codeChallenge: challenge,
+   * });
    * ```
    */
   register(body: RegisterBody, opts?: RequestOptions): Promise<StatusMessage> {
@@ -99,17 +166,25 @@ export class AuthClient {
   }
 
   /**
-   * Completes email verification with the token from the mail's link and signs the user in.
-   * A used, unknown or expired token rejects with `invalid_or_expired_token`.
+   * Completes email verification with the token from the mail's link; the password of the
+   * registration that sent the link becomes the account's. Resolves to a session (token pair and
+   * user) when that registration sent no `codeChallenge` or `opts.codeVerifier` matches it, and
+   * to `{ user }` only otherwise: the email is verified, and the user signs in with the password.
+   * A used, unknown or expired token, or one of an already verified account, rejects with
+   * `invalid_or_expired_token`.
    *
    * @example
    * ```ts
    * const token = new URL(link).searchParams.get('token')!;
-   * const session = await auth.verifyEmail(token); // { accessToken, refreshToken, user, ... }
+   * const answer = await auth.verifyEmail(token, { codeVerifier: verifier });
+   * if ('accessToken' in answer) saveTokens(answer.accessToken, answer.refreshToken);
+   * else showSignIn(answer.user.email); // verified in another browser
    * ```
    */
-  verifyEmail(token: string, opts?: RequestOptions): Promise<Session> {
-    return this.#send({ method: 'POST', path: '/api/auth/verify', body: { token } }, opts);
+  verifyEmail(token: string, opts?: VerifyEmailOptions): Promise<VerifyResponse> {
+    const { codeVerifier, ...requestOptions } = opts ?? {};
+    const body: VerifyBody = codeVerifier === undefined ? { token } : { token, codeVerifier };
+    return this.#send({ method: 'POST', path: '/api/auth/verify', body }, requestOptions);
   }
 
   /**

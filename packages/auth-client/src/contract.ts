@@ -12,6 +12,7 @@ export const ErrorCodes = [
   'token_expired',
   'invalid_token',
   'refresh_token_reused',
+  'session_expired',
   'invalid_or_expired_token',
   'weak_password',
   'rate_limited',
@@ -54,10 +55,36 @@ export function isEmail(value: string): boolean {
   return EMAIL_RE.test(value) && !value.startsWith('.') && !value.includes('..') && !value.includes('.@');
 }
 
+/**
+ * No control characters (Unicode category Cc: C0, DEL, C1; NUL among them). Every free-text field
+ * of the contract carries it, so a NUL or an escape sequence is refused with 400
+ * `validation_failed` before it can reach a database, a log line or a mail.
+ */
+const NO_CONTROL_CHARACTERS = '^[^\\p{Cc}]*$';
+
 const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+/**
+ * Any character: a password is only ever hashed (argon2id), never stored, logged or mailed, so
+ * refusing characters would only refuse passwords that worked before.
+ */
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
-const Name = Type.String({ minLength: 1, maxLength: 100 });
-const OpaqueToken = Type.String({ minLength: 1, maxLength: 512 });
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: NO_CONTROL_CHARACTERS });
+const OpaqueToken = Type.String({ minLength: 1, maxLength: 512, pattern: NO_CONTROL_CHARACTERS });
+
+/** PKCE (RFC 7636, S256): base64url SHA-256 of a code verifier, 43 characters. */
+const CodeChallenge = Type.String({
+  minLength: 43,
+  maxLength: 43,
+  pattern: '^[A-Za-z0-9_-]{43}$',
+  description: 'base64url (no padding) SHA-256 of a code verifier the registering browser keeps',
+});
+/** PKCE (RFC 7636): 43 to 128 unreserved characters; a base64url string of 32+ random bytes. */
+const CodeVerifier = Type.String({
+  minLength: 43,
+  maxLength: 128,
+  pattern: '^[A-Za-z0-9._~-]{43,128}$',
+  description: 'the code verifier whose SHA-256 was sent as codeChallenge at registration',
+});
 
 export const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')]);
 export type Role = Static<typeof Role>;
@@ -93,6 +120,18 @@ export const Session = Type.Object(
 );
 export type Session = Static<typeof Session>;
 
+/**
+ * Answer of POST /api/auth/verify: a {@link Session} when the registration sent no code challenge
+ * or the verifier matched it; otherwise `{ user }` only (the email is verified, no session: the
+ * user signs in with the password). Tell them apart with `'accessToken' in answer`.
+ */
+export const VerifyResponse = Type.Union([
+  Session,
+  // The user schema again without its $id: a schema id may appear only once in a response.
+  Type.Object({ user: Type.Object(User.properties) }),
+]);
+export type VerifyResponse = Static<typeof VerifyResponse>;
+
 /** Response header of POST /api/auth/login: send its value back as `deviceToken` on later logins. */
 export const DEVICE_TOKEN_HEADER = 'device-token';
 
@@ -101,6 +140,11 @@ export const RegisterBody = Type.Object({
   email: Email,
   password: Password,
   passwordConfirm: Type.Optional(Password),
+  /**
+   * Binds the verification link to this browser: verifying then signs in only with the matching
+   * `codeVerifier` (POST /api/auth/verify).
+   */
+  codeChallenge: Type.Optional(CodeChallenge),
 });
 export type RegisterBody = Static<typeof RegisterBody>;
 
@@ -109,6 +153,10 @@ export type StatusMessage = Static<typeof StatusMessage>;
 
 export const TokenBody = Type.Object({ token: OpaqueToken });
 export type TokenBody = Static<typeof TokenBody>;
+
+/** POST /api/auth/verify: the token from the mail, and the verifier of the registration's challenge. */
+export const VerifyBody = Type.Object({ token: OpaqueToken, codeVerifier: Type.Optional(CodeVerifier) });
+export type VerifyBody = Static<typeof VerifyBody>;
 
 export const EmailBody = Type.Object({ email: Email });
 export type EmailBody = Static<typeof EmailBody>;

@@ -7,9 +7,13 @@
 export {
   AuthClient,
   type AuthClientOptions,
+  type CodeVerifierPair,
+  codeChallengeOf,
+  createCodeVerifier,
   type LoginSession,
   type LogoutOptions,
   type RequestOptions,
+  type VerifyEmailOptions,
 } from './client.js';
 export * from './contract.js';
 export { AuthError, type AuthErrorInit, type FieldError, isAuthError, type ProblemBody } from './errors.js';

@@ -33,7 +33,9 @@ describe('AuthClient against a real auth-server', () => {
   /** Registers and verifies through the mailed link; returns the session from verifyEmail. */
   async function signUp(address: string, password = PASSWORD): Promise<Session> {
     await auth.register({ name: 'Ada Lovelace', email: address, password });
-    return auth.verifyEmail(await server.mailToken(address, '/verify-email'));
+    const answer = await auth.verifyEmail(await server.mailToken(address, '/verify-email'));
+    assert.ok('accessToken' in answer, 'without codeChallenge, verifying signs in');
+    return answer;
   }
 
   before(async () => {
@@ -50,6 +52,7 @@ describe('AuthClient against a real auth-server', () => {
     assert.equal(typeof answer.message, 'string');
     const token = await server.mailToken(address, '/verify-email');
     const session = await auth.verifyEmail(token);
+    assert.ok('accessToken' in session, 'without codeChallenge, verifying signs in');
     assert.equal(session.tokenType, 'Bearer');
     assert.equal(session.user.email, address);
     assert.equal(session.user.emailVerified, true);

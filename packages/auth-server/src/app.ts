@@ -16,6 +16,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { recordAuthEvent } from './events/auth-events.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { developmentTransport, type MailTransport, smtpTransport } from './mail/transport.js';
+import { mailContentKey } from './mail/sealing.js';
 import { MailWorker } from './mail/worker.js';
 import { PasswordHasher } from './passwords/hash.js';
 import { authRoutes } from './routes/auth.js';
@@ -79,6 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     options.mailTransport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl) : developmentTransport());
   const mailWorker = new MailWorker(db, transport, app.log.child({ component: 'mail' }), {
     from: config.mailFrom,
+    contentKey: mailContentKey(config.jwt.secret),
     ...config.mail,
   });
   const throttle = new Throttle(

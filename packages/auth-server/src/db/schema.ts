@@ -48,17 +48,29 @@ export interface OneTimeTokensTable {
   created_at: Timestamp;
   expires_at: Timestamp;
   used_at: NullableTimestamp;
+  /** Verification: the argon2 hash of the registration that sent the link; verifying sets it. */
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Verification: base64url SHA-256 of the registering browser's PKCE verifier, if it sent one. */
+  code_challenge: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type MailStatus = 'pending' | 'sent' | 'failed';
 
+/**
+ * Queued mail. Bodies and links live only in `sealed_content` (AES-256-GCM, mail/sealing.ts),
+ * erased (NULL) once delivered or given up; what stays is metadata. `text_body`, `html_body` and
+ * `links` are the plaintext columns of rows queued before migration 0002: NULL for every new row.
+ */
 export interface MailOutboxTable {
   id: Generated<string>;
   to_address: string;
   subject: string;
-  text_body: string;
-  html_body: string;
-  links: ColumnType<string[], string, string>;
+  /** Which mail this is (templates.ts), e.g. `verification`; `legacy` for rows older than 0002. */
+  template: string;
+  sealed_content: ColumnType<string | null, string | null | undefined, string | null>;
+  text_body: ColumnType<string | null, string | null | undefined, string | null>;
+  html_body: ColumnType<string | null, string | null | undefined, string | null>;
+  links: ColumnType<string[] | null, string | null | undefined, string | null>;
   status: ColumnType<MailStatus, MailStatus | undefined, MailStatus>;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Timestamp;

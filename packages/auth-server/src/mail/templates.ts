@@ -1,5 +1,14 @@
-/** The mails auth-server sends: plain text and HTML bodies, and the links they contain. */
+/**
+ * The mails auth-server sends: plain text and HTML bodies, and the links they contain.
+ *
+ * Mails that can reach an address nobody has verified yet (verification, the notice for an
+ * unverified account, reset for an unverified account) carry no user-supplied text: anyone can
+ * register any address, so the name typed at registration must not reach that mailbox. Those
+ * greet with "Hello," only; pass a name only for a verified address.
+ */
 export interface MailContent {
+  /** Which mail this is; stays in the outbox as metadata after the body is erased. */
+  template: string;
   subject: string;
   text: string;
   html: string;
@@ -12,45 +21,49 @@ const escapeHtml = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
+/** "Hello Ada," for a verified address's name; "Hello," otherwise. */
+const greeting = (name?: string) => (name ? `Hello ${name},` : 'Hello,');
+
 function layout(
-  greeting: string,
+  salutation: string,
   paragraphs: string[],
   action?: { label: string; url: string },
-): MailContent & {
-  subject: '';
-} {
-  const textParts = [greeting, '', ...paragraphs.flatMap((p) => [p, ''])];
+): Omit<MailContent, 'template' | 'subject'> {
+  const textParts = [salutation, '', ...paragraphs.flatMap((p) => [p, ''])];
   if (action) textParts.push(`${action.label}: ${action.url}`, '');
-  const htmlParts = [`<p>${escapeHtml(greeting)}</p>`, ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`)];
+  const htmlParts = [`<p>${escapeHtml(salutation)}</p>`, ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`)];
   if (action) {
     htmlParts.push(`<p><a href="${escapeHtml(action.url)}">${escapeHtml(action.label)}</a></p>`);
   }
   return {
-    subject: '',
     text: textParts.join('\n').trimEnd(),
     html: `<!doctype html><html><body>${htmlParts.join('')}</body></html>`,
     links: action ? [action.url] : [],
   };
 }
 
-export function verificationMail(name: string, url: string): MailContent {
+/** To an address not verified yet: no name (see the module comment). */
+export function verificationMail(url: string): MailContent {
   return {
     ...layout(
-      `Hello ${name},`,
+      greeting(),
       ['Please confirm your email address to finish creating your account. The link is valid for 24 hours.'],
       { label: 'Verify your email', url },
     ),
+    template: 'verification',
     subject: 'Verify your email address',
   };
 }
 
+/** To a verified address, so it may greet by the account's name. */
 export function alreadyRegisteredMail(name: string, loginUrl: string, resetUrl: string): MailContent {
-  const base = layout(`Hello ${name},`, [
+  const base = layout(greeting(name), [
     'Someone tried to register a new account with this email address, but you already have one.',
     'If this was you, sign in instead; if you forgot your password, you can reset it. If it was not you, you can ignore this mail.',
   ]);
   return {
     ...base,
+    template: 'already_registered',
     subject: 'You already have an account',
     text: `${base.text}\n\nSign in: ${loginUrl}\nReset your password: ${resetUrl}`,
     links: [loginUrl, resetUrl],
@@ -59,42 +72,50 @@ export function alreadyRegisteredMail(name: string, loginUrl: string, resetUrl: 
 
 /**
  * "Someone tried to register" for an address whose account is not verified yet: the notice of
- * DESIGN §3, plus a fresh verification link (the most useful thing for the owner to have).
+ * DESIGN §3, plus a fresh verification link (the most useful thing for the owner to have). The
+ * link sets the password of that newest registration, and every earlier link stops working. No
+ * name: the address is not verified.
  */
-export function alreadyRegisteredUnverifiedMail(name: string, verifyUrl: string): MailContent {
+export function alreadyRegisteredUnverifiedMail(verifyUrl: string): MailContent {
   return {
     ...layout(
-      `Hello ${name},`,
+      greeting(),
       [
         'Someone tried to register a new account with this email address, but an account with this address already exists and is waiting for its email to be verified.',
-        'If this was you, verify your email with the link below (valid for 24 hours). If it was not you, you can ignore this mail.',
+        'If this was you just now, verify your email with the link below (valid for 24 hours): it sets the password you chose in that registration, and earlier links no longer work.',
+        'If it was not you, do not use the link and ignore this mail. To finish setting up your account with your own password, register again or choose "Forgot password" on the sign-in page.',
       ],
       { label: 'Verify your email', url: verifyUrl },
     ),
+    template: 'already_registered_unverified',
     subject: 'You already have an account',
   };
 }
 
-export function resetPasswordMail(name: string, url: string): MailContent {
+/** `name` only when the address is verified (a reset link also goes to unverified accounts). */
+export function resetPasswordMail(name: string | undefined, url: string): MailContent {
   return {
     ...layout(
-      `Hello ${name},`,
+      greeting(name),
       [
         'We received a request to reset your password. The link is valid for 1 hour and can be used once.',
         'If you did not ask for this, ignore this mail: your password stays unchanged.',
       ],
       { label: 'Choose a new password', url },
     ),
+    template: 'password_reset',
     subject: 'Reset your password',
   };
 }
 
+/** To a signed-in (so verified) user. */
 export function passwordChangedMail(name: string): MailContent {
   return {
-    ...layout(`Hello ${name},`, [
+    ...layout(greeting(name), [
       'The password of your account was just changed and your other sessions were signed out.',
       'If this was not you, reset your password right away.',
     ]),
+    template: 'password_changed',
     subject: 'Your password was changed',
   };
 }

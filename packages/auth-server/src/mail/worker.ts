@@ -1,15 +1,21 @@
 /**
  * Delivers outbox mail asynchronously with retries and exponential backoff. State lives in the
- * database, so an SMTP outage never fails a request and nothing is lost across restarts.
+ * database, so an SMTP outage never fails a request and nothing is lost across restarts. It opens
+ * each sealed body just before sending it (mail/sealing.ts) and erases it once delivered.
+ *
+ * It also runs deferred mail work (`defer`): work that must happen after the request that asked
+ * for it has been answered, such as forgot-password's account lookup.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { claimDueMail, markFailedAttempt, markSent } from './outbox.js';
+import { claimDueMail, mailFields, markFailedAttempt, markSent, sealLegacyMail } from './outbox.js';
 import type { MailTransport } from './transport.js';
 
 export interface MailWorkerOptions {
   from: string;
+  /** The outbox key (`mailContentKey(JWT_SECRET_KEY)`), to open sealed bodies. */
+  contentKey: Buffer;
   pollMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -27,6 +33,8 @@ export class MailWorker {
   #running: Promise<void> | undefined;
   #stopped = false;
   #again = false;
+  #legacySealed = false;
+  readonly #deferred = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -50,8 +58,32 @@ export class MailWorker {
     this.#schedule(0);
   }
 
+  /**
+   * Runs `task` on a later turn of the event loop, after the current request has been answered,
+   * so the answer neither waits for the work nor reveals by its timing whether there was any.
+   * `stop()` waits for deferred tasks still running; a task deferred after `stop()` is dropped.
+   * A failure is logged (with `label`), never thrown.
+   */
+  defer(label: string, task: () => Promise<void>): void {
+    if (this.#stopped) {
+      this.log.warn({ task: label }, 'deferred mail work dropped: the mail worker is stopping');
+      return;
+    }
+    const run: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(task)
+      .catch((err: unknown) => this.log.error({ err, task: label }, 'deferred mail work failed'))
+      .finally(() => this.#deferred.delete(run));
+    this.#deferred.add(run);
+  }
+
+  /** Resolves once no deferred work is pending (stop() waits for it; tests await it too). */
+  async settled(): Promise<void> {
+    while (this.#deferred.size > 0) await Promise.all(this.#deferred);
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
+    await this.settled();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#running;
@@ -76,19 +108,31 @@ export class MailWorker {
   /** One delivery round: claims due mails and tries each once. Exposed for tests. */
   async #round(): Promise<void> {
     try {
+      if (!this.#legacySealed) {
+        const sealed = await sealLegacyMail(this.db, this.options.contentKey);
+        if (sealed) this.log.info({ sealed }, 'sealed the plaintext of mails queued before migration 0002');
+        this.#legacySealed = true;
+      }
       const leaseMs = this.options.leaseMs ?? 60_000;
       const batch = await claimDueMail(this.db, 10, leaseMs);
       for (const mail of batch) {
         if (this.#stopped) break;
+        const content = mailFields(this.options.contentKey, mail);
+        if (!content) {
+          // Another JWT_SECRET_KEY, or the row was altered: retrying cannot help.
+          await markFailedAttempt(this.db, mail.id, 'the sealed content does not open', null);
+          this.log.error({ mailId: mail.id }, 'mail content does not open; giving up');
+          continue;
+        }
         try {
           await this.transport.send({
             from: this.options.from,
             to: mail.to_address,
             subject: mail.subject,
-            text: mail.text_body,
-            html: mail.html_body,
+            text: content.text,
+            html: content.html,
           });
-          await markSent(this.db, mail.id);
+          await markSent(this.db, mail.id, { keepContent: this.transport.kind === 'development' });
           this.log.info({ mailId: mail.id, attempt: mail.attempts }, 'mail delivered');
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);

@@ -7,7 +7,7 @@ import type { StatusMessage } from '@emotion-app/auth-client/contract';
 import type { AppContext, ClientInfo } from '../context.js';
 import { AppError, invalidOrExpiredToken } from '../errors.js';
 import { recordAuthEvent } from '../events/auth-events.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { enqueueMail, outboxKey } from '../mail/outbox.js';
 import { passwordChangedMail, resetPasswordMail } from '../mail/templates.js';
 import { revokeUserSessions } from '../sessions/repository.js';
 import { consumeOneTimeToken, invalidateOneTimeTokens, issueOneTimeToken } from '../tokens/one-time.js';
@@ -39,27 +39,40 @@ export function assertPasswordPolicy(password: string, email: string, field: str
   );
 }
 
-export async function forgotPassword(
-  ctx: AppContext,
-  rawEmail: string,
-  client: ClientInfo,
-): Promise<StatusMessage> {
+/**
+ * Answers at once and queues the per-account work (lookup, token, mail, auth event) to run after
+ * the answer: a known and an unknown address take the same path in the request, so neither the
+ * answer nor its timing tells them apart. The work is in-process (`mailWorker.defer`): app.close()
+ * waits for it, and a crash in between loses one reset mail, which the user can ask for again.
+ */
+export function forgotPassword(ctx: AppContext, rawEmail: string, client: ClientInfo): StatusMessage {
   const email = normalizeEmail(rawEmail);
-  const user = await findUserByEmail(ctx.db, email);
-  if (user) {
-    await ctx.db.transaction().execute(async (trx) => {
-      const token = await issueOneTimeToken(trx, user.id, 'reset');
-      await enqueueMail(trx, email, resetPasswordMail(user.name, link(ctx, '/reset-password', token)));
-    });
-    ctx.mailWorker.kick();
-    await recordAuthEvent(ctx.db, ctx.log, {
-      type: 'password_reset_requested',
-      userId: user.id,
-      email,
-      ...client,
-    });
-  }
+  ctx.mailWorker.defer('forgot-password', () => sendResetLink(ctx, email, client));
   return FORGOT_ANSWER;
+}
+
+/** The deferred half of forgot-password: a reset link to the account of `email`, if there is one. */
+async function sendResetLink(ctx: AppContext, email: string, client: ClientInfo): Promise<void> {
+  const user = await findUserByEmail(ctx.db, email);
+  if (!user) return;
+  await ctx.db.transaction().execute(async (trx) => {
+    const token = await issueOneTimeToken(trx, user.id, 'reset');
+    // No user-supplied text to an address nobody has verified (finding 13).
+    const name = user.email_verified_at === null ? undefined : user.name;
+    await enqueueMail(
+      trx,
+      outboxKey(ctx),
+      email,
+      resetPasswordMail(name, link(ctx, '/reset-password', token)),
+    );
+  });
+  ctx.mailWorker.kick();
+  await recordAuthEvent(ctx.db, ctx.log, {
+    type: 'password_reset_requested',
+    userId: user.id,
+    email,
+    ...client,
+  });
 }
 
 export async function resetPassword(
@@ -84,7 +97,10 @@ export async function resetPassword(
     const userId = await consumeOneTimeToken(trx, input.token, 'reset');
     if (!userId) return undefined;
     await updatePasswordHash(trx, userId, passwordHash);
+    // Every other reset link dies with this one; so do verification links, which would set the
+    // password they were bound to.
     await invalidateOneTimeTokens(trx, userId, 'reset');
+    await invalidateOneTimeTokens(trx, userId, 'verification');
     // Following the link proves the mailbox is theirs.
     await trx
       .updateTable('users')
@@ -126,7 +142,9 @@ export async function changePassword(
   const passwordHash = await ctx.hasher.hash(input.newPassword);
   const revoked = await ctx.db.transaction().execute(async (trx) => {
     await updatePasswordHash(trx, user.id, passwordHash);
-    await enqueueMail(trx, user.email, passwordChangedMail(user.name));
+    // A reset link sent before the change must not undo it.
+    await invalidateOneTimeTokens(trx, user.id, 'reset');
+    await enqueueMail(trx, outboxKey(ctx), user.email, passwordChangedMail(user.name));
     return revokeUserSessions(trx, user.id, 'password_changed', auth.sessionId);
   });
   ctx.mailWorker.kick();

@@ -12,7 +12,8 @@ import {
   ResetPasswordBody,
   Session,
   StatusMessage,
-  TokenBody,
+  VerifyBody,
+  VerifyResponse,
 } from '@emotion-app/auth-client/contract';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -56,10 +57,19 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/verify',
-    { schema: { tags, body: TokenBody, response: { 200: Session, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        description:
+          'A token pair when the registration sent no `codeChallenge` or `codeVerifier` matches it; ' +
+          'otherwise `{ user }` only: the email is verified and the user signs in with the password.',
+        body: VerifyBody,
+        response: { 200: VerifyResponse, ...errorResponses },
+      },
+    },
     async (request) => {
       return limitTokenGuesses('verify', request.client.ip, () =>
-        verifyEmail(ctx, request.body.token, request.client),
+        verifyEmail(ctx, request.body, request.client),
       );
     },
   );
@@ -137,7 +147,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       await throttle.consume('forgotIp', request.client.ip);
       await throttle.consume('forgotEmail', normalizeEmail(request.body.email));
-      return reply.code(202).send(await forgotPassword(ctx, request.body.email, request.client));
+      return reply.code(202).send(forgotPassword(ctx, request.body.email, request.client));
     },
   );
 

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { errorResponses } from '../http/schemas.js';
-import { listOutbox } from '../mail/outbox.js';
+import { listOutbox, mailFields, outboxKey } from '../mail/outbox.js';
 import { normalizeEmail } from '../users/email.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -24,7 +24,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-/** Registered only outside production and without SMTP (otherwise the route does not exist: 404). */
+/**
+ * Registered only outside production and without SMTP (otherwise the route does not exist: 404).
+ * The development transport delivers nothing, so bodies stay (sealed) in the outbox and are
+ * opened here; an erased or unreadable body shows as empty.
+ */
 export const devOutboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { ctx } = app;
   app.get(
@@ -39,16 +43,20 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const to = request.query.to ? normalizeEmail(request.query.to) : undefined;
       const rows = await listOutbox(ctx.db, to);
+      const key = outboxKey(ctx);
       return {
-        messages: rows.map((m) => ({
-          id: m.id,
-          to: m.to_address,
-          subject: m.subject,
-          text: m.text_body,
-          html: m.html_body,
-          links: m.links,
-          createdAt: new Date(m.created_at).toISOString(),
-        })),
+        messages: rows.map((m) => {
+          const content = mailFields(key, m);
+          return {
+            id: m.id,
+            to: m.to_address,
+            subject: m.subject,
+            text: content?.text ?? '',
+            html: content?.html ?? '',
+            links: content?.links ?? [],
+            createdAt: new Date(m.created_at).toISOString(),
+          };
+        }),
       };
     },
   );

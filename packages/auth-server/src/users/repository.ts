@@ -8,6 +8,16 @@ export function findUserByEmail(db: Q, normalizedEmail: string): Promise<UserRow
   return db.selectFrom('users').selectAll().where('email', '=', normalizedEmail).executeTakeFirst();
 }
 
+/** As findUserByEmail, and locks the row until the transaction ends (call it inside one). */
+export function findUserByEmailForUpdate(db: Q, normalizedEmail: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', normalizedEmail)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 export function findUserById(db: Q, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -25,11 +35,38 @@ export function insertUser(
     .executeTakeFirst();
 }
 
-export function markEmailVerified(db: Q, id: string): Promise<UserRow | undefined> {
+/** Marks the email verified and, when given, sets the password hash the verification was bound to. */
+export function markEmailVerified(
+  db: Q,
+  id: string,
+  passwordHash: string | null,
+): Promise<UserRow | undefined> {
   return db
     .updateTable('users')
-    .set({ email_verified_at: new Date(), updated_at: new Date() })
+    .set({
+      email_verified_at: new Date(),
+      updated_at: new Date(),
+      ...(passwordHash === null ? {} : { password_hash: passwordHash }),
+    })
     .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * A newer registration of an address whose account is not verified yet: its name and password
+ * replace the earlier ones. Undefined when the account is verified (it then stays untouched).
+ */
+export function replaceUnverifiedRegistration(
+  db: Q,
+  id: string,
+  registration: { name: string; passwordHash: string },
+): Promise<UserRow | undefined> {
+  return db
+    .updateTable('users')
+    .set({ name: registration.name, password_hash: registration.passwordHash, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('email_verified_at', 'is', null)
     .returningAll()
     .executeTakeFirst();
 }

@@ -2,13 +2,22 @@
  * Account flows: register, verify and resend-verification (login: users/login.ts; password flows:
  * passwords/service.ts). Enumeration safety: register and resend answer identically whether or
  * not the address has an account.
+ *
+ * Pre-hijacking (someone registers an address they cannot read first): a verification link is
+ * bound to the password of the registration that sent it, and verifying sets that password. A
+ * newer registration of a not yet verified address replaces the name and password and voids the
+ * earlier links. Verifying signs in only the browser that registered, when it sent a PKCE code
+ * challenge: any other browser gets the user without a session and signs in with the password.
+ *
+ * Lock order, per user, in every flow that changes a user's verification state: the user row
+ * first, then its tokens (no deadlocks between concurrent register, resend and verify).
  */
-import type { Session, StatusMessage } from '@emotion-app/auth-client/contract';
+import type { Session, StatusMessage, VerifyResponse } from '@emotion-app/auth-client/contract';
 import type { AppContext, ClientInfo } from '../context.js';
 import { AppError, invalidOrExpiredToken } from '../errors.js';
-import { appLink as link } from '../mail/links.js';
 import { recordAuthEvent } from '../events/auth-events.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { appLink as link } from '../mail/links.js';
+import { enqueueMail, outboxKey } from '../mail/outbox.js';
 import {
   alreadyRegisteredMail,
   alreadyRegisteredUnverifiedMail,
@@ -16,9 +25,21 @@ import {
 } from '../mail/templates.js';
 import { assertPasswordPolicy } from '../passwords/service.js';
 import { startSession } from '../sessions/service.js';
-import { consumeOneTimeToken, issueOneTimeToken } from '../tokens/one-time.js';
+import {
+  codeVerifierMatches,
+  consumeVerificationToken,
+  invalidateOneTimeTokens,
+  issueOneTimeToken,
+} from '../tokens/one-time.js';
 import { normalizeEmail } from './email.js';
-import { findUserByEmail, insertUser, markEmailVerified } from './repository.js';
+import {
+  findUserByEmail,
+  findUserByEmailForUpdate,
+  insertUser,
+  markEmailVerified,
+  replaceUnverifiedRegistration,
+  toUser,
+} from './repository.js';
 
 export const REGISTER_ANSWER: StatusMessage = Object.freeze({
   status: 'verification_pending',
@@ -29,9 +50,18 @@ export const RESEND_ANSWER: StatusMessage = Object.freeze({
   message: 'If this address has an account waiting for verification, a new link is on its way.',
 });
 
+export interface RegisterInput {
+  name: string;
+  email: string;
+  password: string;
+  passwordConfirm?: string | undefined;
+  /** base64url SHA-256 of a verifier the registering browser keeps (PKCE). */
+  codeChallenge?: string | undefined;
+}
+
 export async function register(
   ctx: AppContext,
-  input: { name: string; email: string; password: string; passwordConfirm?: string | undefined },
+  input: RegisterInput,
   client: ClientInfo,
 ): Promise<StatusMessage> {
   if (input.passwordConfirm !== undefined && input.passwordConfirm !== input.password) {
@@ -43,31 +73,33 @@ export async function register(
   const name = input.name.trim() || input.name;
   assertPasswordPolicy(input.password, email, 'password');
   const passwordHash = await ctx.hasher.hash(input.password);
+  const binding = { passwordHash, codeChallenge: input.codeChallenge };
+  const key = outboxKey(ctx);
   const outcome = await ctx.db.transaction().execute(async (trx) => {
     const created = await insertUser(trx, { email, name, passwordHash });
     if (created) {
-      const token = await issueOneTimeToken(trx, created.id, 'verification');
-      await enqueueMail(trx, email, verificationMail(created.name, link(ctx, '/verify-email', token)));
-      return { user: created, existed: false };
+      const token = await issueOneTimeToken(trx, created.id, 'verification', binding);
+      await enqueueMail(trx, key, email, verificationMail(link(ctx, '/verify-email', token)));
+      return { user: created, existed: false, unverified: true };
     }
     const existing = await findUserByEmail(trx, email);
     if (!existing) throw new Error('user vanished during registration');
-    if (existing.email_verified_at === null) {
-      // Not verified yet: the "someone tried to register" notice carries a fresh verification link.
-      const token = await issueOneTimeToken(trx, existing.id, 'verification');
-      await enqueueMail(
-        trx,
-        email,
-        alreadyRegisteredUnverifiedMail(existing.name, link(ctx, '/verify-email', token)),
-      );
-    } else {
-      await enqueueMail(
-        trx,
-        email,
-        alreadyRegisteredMail(existing.name, link(ctx, '/login'), link(ctx, '/forgot-password')),
-      );
+    // Not verified yet: this newest registration's name and password replace the earlier ones
+    // and its link replaces theirs (no-op when the account got verified meanwhile).
+    const replaced = await replaceUnverifiedRegistration(trx, existing.id, { name, passwordHash });
+    if (replaced) {
+      await invalidateOneTimeTokens(trx, existing.id, 'verification');
+      const token = await issueOneTimeToken(trx, existing.id, 'verification', binding);
+      await enqueueMail(trx, key, email, alreadyRegisteredUnverifiedMail(link(ctx, '/verify-email', token)));
+      return { user: replaced, existed: true, unverified: true };
     }
-    return { user: existing, existed: true };
+    await enqueueMail(
+      trx,
+      key,
+      email,
+      alreadyRegisteredMail(existing.name, link(ctx, '/login'), link(ctx, '/forgot-password')),
+    );
+    return { user: existing, existed: true, unverified: false };
   });
   ctx.mailWorker.kick();
   await recordAuthEvent(ctx.db, ctx.log, {
@@ -75,35 +107,54 @@ export async function register(
     userId: outcome.user.id,
     email,
     ...client,
+    ...(outcome.existed ? { detail: { unverified: outcome.unverified } } : {}),
   });
   return REGISTER_ANSWER;
 }
 
-export async function verifyEmail(ctx: AppContext, token: string, client: ClientInfo): Promise<Session> {
-  const user = await ctx.db.transaction().execute(async (trx) => {
-    const userId = await consumeOneTimeToken(trx, token, 'verification');
-    if (!userId) return undefined;
-    return markEmailVerified(trx, userId);
+/**
+ * Consumes the link's token (and every other verification token of the user), marks the email
+ * verified and sets the password the link was bound to, in one transaction. Signs in (a Session)
+ * when the registration sent no code challenge, or `codeVerifier` matches it; otherwise answers
+ * `{ user }` only: the address is confirmed, and the user signs in with the password.
+ */
+export async function verifyEmail(
+  ctx: AppContext,
+  input: { token: string; codeVerifier?: string | undefined },
+  client: ClientInfo,
+): Promise<VerifyResponse> {
+  const verified = await ctx.db.transaction().execute(async (trx) => {
+    const consumed = await consumeVerificationToken(trx, input.token);
+    if (!consumed) return undefined;
+    const user = await markEmailVerified(trx, consumed.userId, consumed.passwordHash);
+    return user && { user, codeChallenge: consumed.codeChallenge };
   });
-  if (!user) throw invalidOrExpiredToken();
+  if (!verified) throw invalidOrExpiredToken();
+  const { user, codeChallenge } = verified;
+  const signIn = codeChallenge === null || codeVerifierMatches(codeChallenge, input.codeVerifier);
   await recordAuthEvent(ctx.db, ctx.log, {
     type: 'email_verified',
     userId: user.id,
     email: user.email,
     ...client,
+    detail: { signedIn: signIn },
   });
-  return startSession(ctx, user, client);
+  if (!signIn) return { user: toUser(user) };
+  const session: Session = await startSession(ctx, user, client);
+  return session;
 }
 
+/** A new link for a not yet verified account, bound to its current password (earlier links stay valid). */
 export async function resendVerification(ctx: AppContext, rawEmail: string): Promise<StatusMessage> {
   const email = normalizeEmail(rawEmail);
-  const user = await findUserByEmail(ctx.db, email);
-  if (user && user.email_verified_at === null) {
-    await ctx.db.transaction().execute(async (trx) => {
-      const token = await issueOneTimeToken(trx, user.id, 'verification');
-      await enqueueMail(trx, email, verificationMail(user.name, link(ctx, '/verify-email', token)));
-    });
-    ctx.mailWorker.kick();
-  }
+  const key = outboxKey(ctx);
+  const sent = await ctx.db.transaction().execute(async (trx) => {
+    const user = await findUserByEmailForUpdate(trx, email);
+    if (!user || user.email_verified_at !== null) return false;
+    const token = await issueOneTimeToken(trx, user.id, 'verification', { passwordHash: user.password_hash });
+    await enqueueMail(trx, key, email, verificationMail(link(ctx, '/verify-email', token)));
+    return true;
+  });
+  if (sent) ctx.mailWorker.kick();
   return RESEND_ANSWER;
 }
