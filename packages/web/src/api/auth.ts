@@ -17,8 +17,16 @@ export function login(body: { email: string; password: string }) {
   return request<SignInResult>('POST', '/auth/login', { ...pub, json: body });
 }
 
+/**
+ * `POST /auth/verify`'s answer. The link signs the user in (cookies set, `signedIn: true`) only in
+ * the browser that registered (emotion-api's `signup_verifier` cookie from `/auth/register`);
+ * opened anywhere else it only confirms the address (`signedIn: false`, no cookies), so whoever
+ * registered someone else's address first cannot end up in the owner's session.
+ */
+export type VerifyResult = (SignInResult & { signedIn: true }) | { user: User; signedIn: false };
+
 export function verifyEmail(token: string) {
-  return request<SignInResult>('POST', '/auth/verify', { ...pub, json: { token } });
+  return request<VerifyResult>('POST', '/auth/verify', { ...pub, json: { token } });
 }
 
 export function resendVerification(email: string) {

@@ -37,7 +37,7 @@ export function CheckEmailPage() {
           ) : (
             'We sent you a confirmation link.'
           )}{' '}
-          Open it to finish signing up; you will be signed in right away.
+          Open it to confirm your address; in the browser you signed up in, it also signs you in.
         </Text>
         <Text size="sm" c="dimmed">
           Nothing arrived after a few minutes? Check your spam folder, or send the link again.

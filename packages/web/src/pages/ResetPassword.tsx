@@ -1,18 +1,18 @@
 import { Alert, Anchor, Button, Stack, Text } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { resetPassword } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
 import { splitError } from '../components/formErrors.js';
 import { FormAlert } from '../components/FormAlert.js';
 import { confirmationError, NewPasswordFields } from '../components/NewPasswordFields.js';
+import { useLinkToken } from '../components/useLinkToken.js';
 import { useSubmit } from '../components/useSubmit.js';
 
 const FIELDS = ['password', 'passwordConfirm'] as const;
 
 export function ResetPasswordPage() {
-  const [params] = useSearchParams();
-  const token = params.get('token') ?? '';
+  const token = useLinkToken();
   const [password, setPassword] = useState('');
   const [passwordConfirm, setPasswordConfirm] = useState('');
   const { errors, setErrors, busy, submit } = useSubmit({

@@ -17,11 +17,13 @@ export function SignInPage() {
   const [params] = useSearchParams();
   const location = useLocation();
   const next = safeNext(params.get('next'));
-  const [email, setEmail] = useState('');
+  const arrival = location.state as { expired?: boolean; email?: string } | null;
+  // Verify-email prefills the address it just confirmed (router state: it stays out of the URL).
+  const [email, setEmail] = useState(typeof arrival?.email === 'string' ? arrival.email : '');
   const [password, setPassword] = useState('');
   const { errors, busy, submit } = useSubmit();
   const [unverified, setUnverified] = useState(false);
-  const expired = (location.state as { expired?: boolean } | null)?.expired === true;
+  const expired = arrival?.expired === true;
 
   if (state.status === 'signedIn') return <Navigate to={next} replace />;
 

@@ -1,16 +1,17 @@
-import { Alert, Anchor, Center, Group, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
-import { Link, Navigate, useSearchParams } from 'react-router';
-import { type SignInResult, verifyEmail } from '../api/auth.js';
+import { Link, Navigate } from 'react-router';
+import { type VerifyResult, verifyEmail } from '../api/auth.js';
 import { errorMessage } from '../api/problem.js';
 import { AuthLayout } from '../components/AuthLayout.js';
+import { useLinkToken } from '../components/useLinkToken.js';
 import { useSession } from '../session/SessionContext.js';
 
 /** One POST per token, even if React mounts the page twice: the token works only once. */
-const attempts = new Map<string, Promise<SignInResult>>();
+const attempts = new Map<string, Promise<VerifyResult>>();
 
-function verifyOnce(token: string): Promise<SignInResult> {
+function verifyOnce(token: string): Promise<VerifyResult> {
   let attempt = attempts.get(token);
   if (!attempt) {
     attempt = verifyEmail(token);
@@ -19,14 +20,16 @@ function verifyOnce(token: string): Promise<SignInResult> {
   return attempt;
 }
 
+/** `signedIn`: this browser registered and is now signed in; `confirmed`: it must sign in. */
+type Outcome = { kind: 'signedIn' } | { kind: 'confirmed'; email: string };
+
 export function VerifyEmailPage() {
-  const [params] = useSearchParams();
-  const token = params.get('token') ?? '';
+  const token = useLinkToken();
   const { signedIn } = useSession();
   const [error, setError] = useState<string | null>(
     token ? null : 'This link has no token. Open the link from the email again.',
   );
-  const [done, setDone] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
 
   useEffect(() => {
     if (!token) return;
@@ -34,13 +37,18 @@ export function VerifyEmailPage() {
     verifyOnce(token)
       .then((result) => {
         if (!active) return;
+        // Another browser than the one that signed up: the address is confirmed, nobody is signed in.
+        if (result.signedIn === false) {
+          setOutcome({ kind: 'confirmed', email: result.user.email });
+          return;
+        }
         signedIn(result.user);
         notifications.show({
           color: 'green',
           title: 'Email confirmed',
           message: `Welcome, ${result.user.name || result.user.email}! Upload a photo to detect an emotion.`,
         });
-        setDone(true);
+        setOutcome({ kind: 'signedIn' });
       })
       .catch((cause: unknown) => {
         if (active) setError(errorMessage(cause));
@@ -50,7 +58,22 @@ export function VerifyEmailPage() {
     };
   }, [token, signedIn]);
 
-  if (done) return <Navigate to="/detect" replace state={{ welcome: true }} />;
+  if (outcome?.kind === 'signedIn') return <Navigate to="/detect" replace state={{ welcome: true }} />;
+
+  if (outcome?.kind === 'confirmed') {
+    return (
+      <AuthLayout title="Email confirmed">
+        <Stack gap="sm">
+          <Alert color="green" role="status">
+            Your email address is confirmed. Sign in to continue.
+          </Alert>
+          <Button component={Link} to="/sign-in" state={{ email: outcome.email }}>
+            Sign in
+          </Button>
+        </Stack>
+      </AuthLayout>
+    );
+  }
 
   return (
     <AuthLayout title="Verify email">

@@ -102,7 +102,7 @@ test('changing the password needs the current one and keeps this device signed i
   await context.close();
 });
 
-test('a forgotten password is reset through the mailed link', async () => {
+test('a forgotten password is reset through the mailed link, whose token leaves the address bar', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const email = uniqueEmail('forgetful');
@@ -116,6 +116,9 @@ test('a forgotten password is reset through the mailed link', async () => {
   await page.getByRole('status').filter({ hasText: 'a reset link is on its way' }).waitFor();
 
   await page.goto(await stack.mailedLink(email, '/reset-password'));
+  // The page keeps the token in memory and takes it out of the address bar.
+  await page.waitForURL((url) => url.pathname === '/reset-password' && url.search === '');
+  assert.doesNotMatch(page.url(), /token/);
   // A weak new password is refused next to the field, without burning the link.
   await field(page, 'New password').fill('password');
   await field(page, 'Confirm new password').fill('password');

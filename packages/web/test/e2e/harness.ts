@@ -1,7 +1,8 @@
 /**
  * The browser suite's fixtures: builds the web app when dist/ is stale, starts a real auth-server
  * and emotion-api in this process (temporary DATA_DIR, shared JWT secret), and launches Debian's
- * Chromium through playwright-core.
+ * Chromium through playwright-core. Every page of a browser from `launchBrowser` reports its
+ * Content-Security-Policy violations, and the test during which one happened fails.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,8 +10,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { afterEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const REPO_ROOT = resolve(WEB_DIR, '../..');
@@ -34,13 +36,66 @@ const BROWSER_ARGS = [
   '--disable-sync',
 ];
 
-/** Headless Chromium with a fresh temporary profile (playwright creates and removes it). */
-export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({
+/** CSP violations seen since the last `takeCspViolations()`, one line each. */
+const cspViolations: string[] = [];
+const CSP_TAG = '[csp-violation]';
+
+/** The CSP violations reported by any page since the last call; forgets them. */
+export function takeCspViolations(): string[] {
+  return cspViolations.splice(0);
+}
+
+// Whichever test was running when a page reported a violation fails (a hook failure of that test).
+afterEach(() => {
+  const found = takeCspViolations();
+  if (found.length > 0) {
+    throw new Error(`${found.length} Content-Security-Policy violation(s):\n${found.join('\n')}`);
+  }
+});
+
+/**
+ * Makes every page of `context` report CSP violations: Chromium's own console message ("Refused
+ * to … because it violates the following Content Security Policy directive …") and, from an init
+ * script (which the page's CSP does not apply to), each `securitypolicyviolation` event.
+ */
+async function watchCsp(context: BrowserContext): Promise<void> {
+  context.on('console', (message) => {
+    const text = message.text();
+    if (text.startsWith(CSP_TAG) || text.includes('Content Security Policy')) {
+      cspViolations.push(`${message.page()?.url() ?? '(no page)'}: ${text}`);
+    }
+  });
+  await context.addInitScript((tag: string) => {
+    document.addEventListener(
+      'securitypolicyviolation',
+      (event) => {
+        const where = event.sourceFile ? ` at ${event.sourceFile}:${event.lineNumber}` : '';
+        console.error(
+          `${tag} ${event.disposition} ${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'}${where}`,
+        );
+      },
+      true,
+    );
+  }, CSP_TAG);
+}
+
+/**
+ * Headless Chromium with a fresh temporary profile (playwright creates and removes it). Every
+ * context it makes (`newContext`, and `newPage`, which makes one) watches for CSP violations.
+ */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
     args: [...BROWSER_ARGS, ...extraArgs],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await watchCsp(context);
+    return context;
+  };
+  return browser;
 }
 
 function newestMtime(path: string): number {
@@ -115,8 +170,11 @@ export interface Stack {
   /** emotion-api, which also serves the built web app. */
   baseUrl: string;
   authUrl: string;
-  /** The newest link to `path` (e.g. /verify-email) mailed to `email`, moved onto `baseUrl`. */
-  mailedLink(email: string, path: string): Promise<string>;
+  /**
+   * The newest link to `path` (e.g. /verify-email) mailed to `email`, moved onto `baseUrl`;
+   * waits for it. With `except`, waits for a link that is not one of those (a newer mail).
+   */
+  mailedLink(email: string, path: string, options?: { except?: string[] }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -187,8 +245,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     baseUrl,
     authUrl,
-    async mailedLink(email, path) {
-      // The mail worker delivers asynchronously: look until the mail is there.
+    async mailedLink(email, path, options = {}) {
+      const except = new Set(options.except ?? []);
+      // The mail worker delivers asynchronously: look until the mail is there. The outbox lists
+      // the newest mail first.
       for (let attempt = 0; attempt < 200; attempt++) {
         const response = await fetch(`${authUrl}/api/dev/outbox?to=${encodeURIComponent(email)}`);
         if (response.ok) {
@@ -197,13 +257,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             const link = message.links.find((candidate) => new URL(candidate).pathname === path);
             if (link) {
               const url = new URL(link);
-              return `${baseUrl}${url.pathname}${url.search}`;
+              const onApp = `${baseUrl}${url.pathname}${url.search}`;
+              if (!except.has(onApp)) return onApp;
             }
           }
         }
         await new Promise((done) => setTimeout(done, 50));
       }
-      throw new Error(`no mail with a ${path} link reached ${email}`);
+      throw new Error(`no ${except.size > 0 ? 'new ' : ''}mail with a ${path} link reached ${email}`);
     },
     async close() {
       await api.close();
@@ -217,24 +278,34 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
 }
 
-/** Registers through emotion-api and opens the mailed link in `page`, which signs the user in. */
+/**
+ * `POST /auth/register` from `context`: its cookie jar keeps emotion-api's `signup_verifier`
+ * cookie, so the mailed link signs the user in only in that context.
+ */
+export async function registerIn(
+  stack: Stack,
+  context: BrowserContext,
+  user: { name: string; email: string; password: string },
+): Promise<void> {
+  const response = await context.request.post(`${stack.baseUrl}/auth/register`, { data: user });
+  if (response.status() !== 201) throw new Error(`register: ${response.status()} ${await response.text()}`);
+}
+
+/** Registers in `page`'s context and opens the mailed link there, which signs the user in. */
 export async function createVerifiedUser(
   stack: Stack,
   page: Page,
   user: { name?: string; email?: string; password?: string } = {},
 ): Promise<{ name: string; email: string; password: string }> {
-  const name = user.name ?? 'Ada Lovelace';
-  const email = user.email ?? uniqueEmail();
-  const password = user.password ?? PASSWORD;
-  const response = await fetch(`${stack.baseUrl}/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, email, password }),
-  });
-  if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
-  await page.goto(await stack.mailedLink(email, '/verify-email'));
+  const created = {
+    name: user.name ?? 'Ada Lovelace',
+    email: user.email ?? uniqueEmail(),
+    password: user.password ?? PASSWORD,
+  };
+  await registerIn(stack, page.context(), created);
+  await page.goto(await stack.mailedLink(created.email, '/verify-email'));
   await page.waitForURL('**/detect');
-  return { name, email, password };
+  return created;
 }
 
 /** The input labelled exactly `label` (Mantine's required asterisk is not part of the name). */
