@@ -2,6 +2,8 @@
  * The one error type of auth-server. Every failure a client may see is an `AppError` with a
  * stable `code` (DESIGN §3); `http/error-handler.ts` turns it into application/problem+json.
  */
+import type { AuthError } from '@emotion-app/auth-client/server';
+
 export interface FieldError {
   path: string;
   message: string;
@@ -56,3 +58,12 @@ export const invalidOrExpiredToken = () =>
   );
 export const notFound = (detail = 'The requested resource does not exist.') =>
   new AppError(404, 'not_found', 'Not found', detail);
+
+/**
+ * The one mapping of auth-client's verifier errors (401 `token_expired` / `invalid_token`, see
+ * tokens/jwt.ts) to auth-server's error: same status and code, the verifier's reason as detail.
+ */
+export function fromAuthError(err: AuthError): AppError {
+  if (err.code === 'token_expired') return tokenExpired();
+  return invalidToken(err.detail ? `The token is invalid: ${err.detail}.` : undefined);
+}

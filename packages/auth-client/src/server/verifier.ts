@@ -2,7 +2,9 @@
  * Local verification of auth-server access tokens (HS256/384/512 JWTs), written directly on
  * `node:crypto` for speed. Checks what RFC 8725 asks: an algorithm allow-list (never `none`, and
  * only HMAC algorithms since the key is a shared secret), the signature in constant time,
- * `exp`/`nbf` with a clock tolerance, `iss`, `aud` and a present `sub`.
+ * `exp`/`nbf` with a clock tolerance, `iss`, `aud`, optionally the `kid` header, and the claims
+ * every access token carries (`sub`, `sid`, `email`, `role`). auth-server verifies its own tokens
+ * with this same function, so the service and its verifiers cannot disagree.
  */
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { AccessTokenClaims } from '../contract.js';
@@ -23,6 +25,12 @@ export interface TokenVerifierOptions {
   issuer?: string | readonly string[];
   /** The `aud` value that must be present in the token's `aud` (string or array). Default `'authenticated'`. */
   audience?: string | readonly string[];
+  /**
+   * Accepted `kid` header value(s). When set, a token must carry one of them in its `kid` header
+   * (one without a `kid` is refused too); auth-server verifies its own tokens this way. Default:
+   * the `kid` header is not checked.
+   */
+  keyId?: string | readonly string[];
   /** Allow-list of header `alg` values. Default `['HS256']`. */
   algorithms?: readonly HmacAlgorithm[];
   /** Seconds of clock skew tolerated for `exp` and `nbf`. Default 5. */
@@ -131,6 +139,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     allowed.set(alg, info);
   }
+  const keyIds = options.keyId === undefined ? undefined : asList(options.keyId, 'keyId');
   const toleranceSec = options.clockToleranceSec ?? 5;
   if (!(toleranceSec >= 0)) throw new TypeError('createTokenVerifier: clockToleranceSec must be >= 0');
   const maxLength = options.maxTokenLength ?? 8192;
@@ -165,6 +174,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     // RFC 7515 §4.1.11: extensions we do not understand must be rejected.
     if (h.crit !== undefined) throw invalid('unsupported critical header parameters');
     if (h.b64 !== undefined) throw invalid('unsupported header parameter b64');
+    if (keyIds && !(typeof h.kid === 'string' && keyIds.includes(h.kid)))
+      throw invalid('unknown signing key');
     if (headerCache.size >= MAX_HEADER_CACHE) headerCache.clear();
     headerCache.set(segment, info);
     return info;
@@ -228,6 +239,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     const sub = claims.sub;
     if (typeof sub !== 'string' || sub === '') throw invalid('token has no sub claim');
+    if (typeof claims.sid !== 'string' || claims.sid === '') throw invalid('token has no sid claim');
+    if (typeof claims.email !== 'string') throw invalid('token has no email claim');
+    if (claims.role !== 'user' && claims.role !== 'admin') throw invalid('token has no valid role claim');
   }
 
   function verifySync(token: string): AccessTokenClaims {

@@ -96,6 +96,27 @@ describe('createTokenVerifier', () => {
     rejects(sign(claims({ exp: '9999999999' })), 'invalid_token', /exp/);
   });
 
+  it('rejects a token without a sid or email claim, or with a role other than user or admin', () => {
+    rejects(sign(claims({ sid: undefined })), 'invalid_token', /sid/);
+    rejects(sign(claims({ sid: '' })), 'invalid_token', /sid/);
+    rejects(sign(claims({ email: 42 })), 'invalid_token', /email/);
+    rejects(sign(claims({ role: 'root' })), 'invalid_token', /role/);
+    assert.equal(verifier.verifySync(sign(claims({ role: 'admin' }))).role, 'admin');
+  });
+
+  it('with keyId, accepts only tokens whose kid header is one of the given key ids', () => {
+    const v = createTokenVerifier({ secret: SECRET, keyId: ['k0', 'k1'] });
+    assert.equal(v.verifySync(sign(claims())).sub, 'user-1');
+    for (const header of [{ alg: 'HS256', kid: 'k2' }, { alg: 'HS256' }, { alg: 'HS256', kid: 1 }]) {
+      assert.throws(() => v.verifySync(sign(claims(), { header })), {
+        code: 'invalid_token',
+        detail: 'unknown signing key',
+      });
+    }
+    assert.equal(verifier.verifySync(sign(claims(), { header: { alg: 'HS256', kid: 'any' } })).sub, 'user-1');
+    assert.throws(() => createTokenVerifier({ secret: SECRET, keyId: [] }), TypeError);
+  });
+
   it('rejects alg none, with or without a signature', () => {
     const unsigned = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims())}`;
     rejects(`${unsigned}.`, 'invalid_token');

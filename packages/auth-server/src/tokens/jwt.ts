@@ -1,10 +1,13 @@
 /**
  * Access tokens (DESIGN §3): HS256 JWTs with claims iss aud sub sid email role iat exp and a `kid`
- * header. Verification accepts only HS256 and checks signature, iss, aud, exp and nbf (RFC 8725).
+ * header. auth-server only signs here; verification is auth-client's verifier
+ * (`createTokenVerifier`), the same code every other service runs, with its clock tolerance,
+ * strict encoding checks, `crit` refusal and this key's `kid`.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { AccessTokenClaims, Role } from '@emotion-app/auth-client/contract';
-import { AppError, invalidToken, tokenExpired } from '../errors.js';
+import { createTokenVerifier, isAuthError, type TokenVerifier } from '@emotion-app/auth-client/server';
+import { fromAuthError } from '../errors.js';
 
 export interface JwtSettings {
   secret: string;
@@ -38,12 +41,21 @@ export class JwtService {
   readonly #kid: string;
   readonly #settings: JwtSettings;
   readonly #now: () => number;
+  readonly #verifier: TokenVerifier;
 
   constructor(settings: JwtSettings, now: () => number = Date.now) {
     this.#settings = settings;
     this.#key = Buffer.from(settings.secret, 'utf8');
     this.#kid = keyId(settings.secret);
     this.#now = now;
+    this.#verifier = createTokenVerifier({
+      secret: this.#key,
+      issuer: settings.issuer,
+      audience: settings.audience,
+      algorithms: ['HS256'],
+      keyId: this.#kid,
+      now,
+    });
   }
 
   sign(subject: TokenSubject): SignedAccessToken {
@@ -67,42 +79,19 @@ export class JwtService {
 
   /** Verifies a token; throws `AppError` 401 `token_expired` or `invalid_token`. */
   verify(token: string): AccessTokenClaims {
-    const parts = token.split('.');
-    if (parts.length !== 3) throw invalidToken();
-    const [h, p, s] = parts as [string, string, string];
-    let header: Record<string, unknown>;
-    let claims: Record<string, unknown>;
     try {
-      header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
-      claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
-    } catch {
-      throw invalidToken();
+      return this.#verifier.verifySync(token);
+    } catch (err) {
+      throw isAuthError(err) ? fromAuthError(err) : err;
     }
-    if (!header || typeof header !== 'object' || header.alg !== 'HS256') throw invalidToken();
-    if (header.kid !== undefined && header.kid !== this.#kid) throw invalidToken('Unknown signing key.');
-    const expected = createHmac('sha256', this.#key).update(`${h}.${p}`).digest();
-    const given = Buffer.from(s, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidToken();
-    if (!claims || typeof claims !== 'object') throw invalidToken();
-    const { iss, aud, sub, sid, email, role, iat, exp, nbf } = claims;
-    if (iss !== this.#settings.issuer) throw invalidToken('Wrong issuer.');
-    const audiences = Array.isArray(aud) ? aud : [aud];
-    if (!audiences.includes(this.#settings.audience)) throw invalidToken('Wrong audience.');
-    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof email !== 'string') throw invalidToken();
-    if (role !== 'user' && role !== 'admin') throw invalidToken();
-    if (typeof exp !== 'number' || typeof iat !== 'number') throw invalidToken();
-    const now = Math.floor(this.#now() / 1000);
-    if (typeof nbf === 'number' && nbf > now) throw invalidToken('Token not yet valid.');
-    if (exp <= now) throw tokenExpired();
-    return claims as AccessTokenClaims;
   }
 
   /** Like `verify` but never throws: null for any invalid or expired token. */
   tryVerify(token: string): AccessTokenClaims | null {
     try {
-      return this.verify(token);
+      return this.#verifier.verifySync(token);
     } catch (err) {
-      if (err instanceof AppError) return null;
+      if (isAuthError(err)) return null;
       throw err;
     }
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { createTokenVerifier } from '@emotion-app/auth-client/server';
 import { AppError } from '../../src/errors.js';
 import { JwtService, keyId } from '../../src/tokens/jwt.js';
 
@@ -74,8 +75,65 @@ describe('JwtService', () => {
     }
   });
 
+  test('rejects a signature with "=" or "!!" appended or its last character\'s low bit flipped as invalid_token', () => {
+    const good = jwt.sign(subject).accessToken;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = good.at(-1) ?? '';
+    const flipped = `${good.slice(0, -1)}${alphabet[alphabet.indexOf(last) ^ 1]}`;
+    for (const token of [`${good}=`, `${good}!!`, flipped]) {
+      assert.equal(
+        codeOf(() => jwt.verify(token)),
+        'invalid_token',
+        token,
+      );
+    }
+  });
+
+  test('rejects a correctly signed token with a crit header or another kid as invalid_token', () => {
+    const claims = JSON.parse(
+      Buffer.from(jwt.sign(subject).accessToken.split('.')[1] ?? '', 'base64url').toString(),
+    );
+    const kid = keyId(settings.secret);
+    for (const header of [
+      { alg: 'HS256', typ: 'JWT', kid, crit: ['exp'], exp: 1 },
+      { alg: 'HS256', typ: 'JWT', kid: 'another-key' },
+      { alg: 'HS256', typ: 'JWT' },
+    ]) {
+      assert.equal(
+        codeOf(() => jwt.verify(forge(header, claims))),
+        'invalid_token',
+        JSON.stringify(header),
+      );
+    }
+    assert.equal(jwt.verify(forge({ alg: 'HS256', typ: 'JWT', kid }, claims)).sub, 'u1');
+  });
+
+  test("accepts a token 3 s past exp like auth-client's verifier (5 s of skew) and refuses it 6 s past", () => {
+    const sdk = createTokenVerifier({ secret: settings.secret });
+    for (const [late, expected] of [
+      [3, 'none'],
+      [6, 'token_expired'],
+    ] as const) {
+      const token = new JwtService(settings, () => Date.now() - (900 + late) * 1000).sign(
+        subject,
+      ).accessToken;
+      assert.equal(
+        codeOf(() => jwt.verify(token)),
+        expected,
+        `${late} s late`,
+      );
+      let sdkCode = 'none';
+      try {
+        sdk.verifySync(token);
+      } catch (err) {
+        sdkCode = (err as { code: string }).code;
+      }
+      assert.equal(sdkCode, expected, `auth-client, ${late} s late`);
+    }
+  });
+
   test('rejects an expired token with token_expired', () => {
-    const past = new JwtService(settings, () => Date.now() - 901_000);
+    const past = new JwtService(settings, () => Date.now() - 960_000);
     assert.equal(
       codeOf(() => jwt.verify(past.sign(subject).accessToken)),
       'token_expired',
