@@ -16,12 +16,14 @@
  * ```
  *
  * ## What each route calls (keys: `ip` = client IP after TRUST_PROXY; `email` lower-cased)
- * - login: `await throttle.checkLogin({ ip, account: email, knownDevice })` before verifying the
- *   password; on failure `await throttle.recordLoginFailure({ ... })`, on success
- *   `await throttle.recordLoginSuccess({ ... })`. `knownDevice` is
+ * - login: `const reservation = await throttle.reserveLogin({ ip, account: email, knownDevice })`
+ *   before verifying the password: it counts the attempt as a failure up front (atomically, so
+ *   concurrent guesses cannot all pass); on a right password `await reservation.succeeded()`, on an
+ *   error `await reservation.cancel()`, on a wrong one nothing. `knownDevice` is
  *   `verifyDeviceToken(secret, deviceTokenFromClient, user.id)` (tokens/device-token.ts), false
  *   for an unknown email. A known device skips (and never adds to) the account-wide `loginAccount`
  *   limit; `loginIp` and `loginAccountIp` still apply.
+ * - Per-IP keys count an IPv6 client by its /64 and `::ffff:a.b.c.d` as `a.b.c.d` ({@link ipBucket}).
  * - register: `consume('register', ip)`; verify: `consume('verify', ip)`;
  *   reset-password: `consume('reset', ip)`; refresh: `consume('refresh', ip)`.
  * - resend-verification: `consume('resendIp', ip)` then `consume('resendEmail', email)`;
@@ -30,7 +32,8 @@
  *   whether or not an account exists.
  * - Generic: `consume(rule, key)` counts and throws when over; `check(rule, key)` throws when
  *   already at the limit and counts nothing; `recordFailure(rule, key)` counts without throwing;
- *   `reset(rule, key)` forgets.
+ *   `reset(rule, key)` forgets. (`check` then `recordFailure` around slow work lets concurrent
+ *   requests all pass the check: reserve with `consume` where that matters, as `reserveLogin` does.)
  *
  * Over a limit every method throws {@link ThrottledError} `{ rule, retryAfterSec, code: 'rate_limited',
  * statusCode: 429 }`. Store errors (Redis down) propagate as ordinary errors (a 500), never as a pass.
@@ -53,7 +56,8 @@ export { MemoryStore } from './memory-store.js';
 export type { RedisStoreOptions } from './redis-store.js';
 export { REDIS_KEY_PREFIX, RedisStore } from './redis-store.js';
 export type { HitResult, ThrottleStore } from './store.js';
-export type { LoginAttempt } from './throttle.js';
+export { ipBucket } from './client-ip.js';
+export type { LoginAttempt, LoginReservation } from './throttle.js';
 export { Throttle, ThrottledError } from './throttle.js';
 
 /**

@@ -58,6 +58,11 @@ export class MemoryStore implements ThrottleStore {
     return { count: window.count, resetInMs: window.resetAt - now };
   }
 
+  async release(key: string): Promise<void> {
+    const window = this.#live(key, this.#now());
+    if (window && window.count > 0) window.count -= 1;
+  }
+
   async peek(key: string): Promise<HitResult> {
     const now = this.#now();
     const window = this.#live(key, now);

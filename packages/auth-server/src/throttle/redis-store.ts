@@ -30,6 +30,13 @@ end
 return {count, ttl}
 `;
 
+/** DECR only a live counter above 0 (DECR on a missing key would create -1 without a TTL). */
+const RELEASE_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+`;
+
 const PEEK_SCRIPT = `
 local count = redis.call('GET', KEYS[1])
 if not count then return {0, 0} end
@@ -41,6 +48,7 @@ return {tonumber(count), ttl}
 interface ThrottleCommands {
   authThrottleHit(key: string, windowMs: number): Promise<[number, number]>;
   authThrottlePeek(key: string): Promise<[number, number]>;
+  authThrottleRelease(key: string): Promise<number>;
 }
 
 /**
@@ -75,6 +83,7 @@ export class RedisStore implements ThrottleStore {
     this.#prefix = options.prefix ?? REDIS_KEY_PREFIX;
     this.#client.defineCommand('authThrottleHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     this.#client.defineCommand('authThrottlePeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
+    this.#client.defineCommand('authThrottleRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
     this.#commands = this.#client as unknown as ThrottleCommands;
   }
 
@@ -84,6 +93,10 @@ export class RedisStore implements ThrottleStore {
       Math.max(1, Math.ceil(windowMs)),
     );
     return { count, resetInMs };
+  }
+
+  async release(key: string): Promise<void> {
+    await this.#commands.authThrottleRelease(this.#prefix + key);
   }
 
   async peek(key: string): Promise<HitResult> {

@@ -21,6 +21,12 @@ export interface ThrottleStore {
    * counts 1..N exactly once each.
    */
   hit(key: string, windowMs: number): Promise<HitResult>;
+  /**
+   * Takes back one hit from key's live window (an attempt reserved with {@link hit} that turned
+   * out not to count), keeping its reset time. Atomic like `hit`; never goes below 0, and does
+   * nothing when the window has already ended (it never starts a window).
+   */
+  release(key: string): Promise<void>;
   /** Current count without adding; `{ count: 0, resetInMs: 0 }` when no window is live. */
   peek(key: string): Promise<HitResult>;
   /** Forgets key's window. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Limit, ThrottleLimits, ThrottleRule } from './limits.js';
+import { ipBucket } from './client-ip.js';
+import { type Limit, THROTTLE_LIMIT_TABLE, type ThrottleLimits, type ThrottleRule } from './limits.js';
 import type { HitResult, ThrottleStore } from './store.js';
 
 /**
@@ -23,6 +24,17 @@ export class ThrottledError extends Error {
   }
 }
 
+/**
+ * One login attempt counted up front as a failure by {@link Throttle.reserveLogin}. Leaving it
+ * alone keeps the failure; each settling method works once.
+ */
+export interface LoginReservation {
+  /** The password was right: clears the account+IP failures and gives back the account-wide one. */
+  succeeded(): Promise<void>;
+  /** No verdict (the attempt failed with an error): gives back every reservation. */
+  cancel(): Promise<void>;
+}
+
 /** Who is signing in: the client IP, the account (normalized email) and whether the device is known. */
 export interface LoginAttempt {
   ip: string;
@@ -33,8 +45,9 @@ export interface LoginAttempt {
 
 /**
  * Applies {@link ThrottleLimits} on top of a {@link ThrottleStore}. Keys are trimmed and
- * lower-cased (so `Bob@x.io` and `bob@x.io` share a budget) and stored as SHA-256 hashes under
- * `<rule>:`, so no email or IP is written to the store and key length is bounded.
+ * lower-cased (so `Bob@x.io` and `bob@x.io` share a budget), IP keys grouped by {@link ipBucket}
+ * (an IPv6 client by its /64), and stored as SHA-256 hashes under `<rule>:`, so no email or IP is
+ * written to the store and key length is bounded.
  */
 export class Throttle {
   readonly #store: ThrottleStore;
@@ -50,8 +63,10 @@ export class Throttle {
     return this.#limits[rule];
   }
 
+  /** The store key of `key` under `rule`; per-IP rules count an IPv6 client by its /64 ({@link ipBucket}). */
   #key(rule: ThrottleRule, key: string): string {
-    const digest = createHash('sha256').update(key.trim().toLowerCase()).digest('base64url');
+    const subject = THROTTLE_LIMIT_TABLE[rule].per === 'ip' ? ipBucket(key) : key.trim().toLowerCase();
+    const digest = createHash('sha256').update(subject).digest('base64url');
     return `${rule}:${digest}`;
   }
 
@@ -91,28 +106,52 @@ export class Throttle {
   }
 
   /**
-   * Before checking a password: counts the attempt against `loginIp`, then refuses if the
-   * account+IP pair or (for an unknown device only) the account has too many recent failures.
+   * Before checking a password: counts the attempt against `loginIp`, then reserves one failure
+   * of the account+IP pair and (for an unknown device only) of the account, with the store's
+   * atomic `hit`. Throws {@link ThrottledError} (giving back what it reserved) when a reservation
+   * is over the limit, so N concurrent wrong passwords cannot all get past a check made before
+   * any of them was recorded: at most `max` of them are ever verified.
+   *
+   * The reservation stands as a failure unless the caller settles it otherwise:
+   * {@link LoginReservation.succeeded} after a right password, {@link LoginReservation.cancel}
+   * when the attempt ended without a verdict (an error).
    */
-  async checkLogin(attempt: LoginAttempt): Promise<void> {
+  async reserveLogin(attempt: LoginAttempt): Promise<LoginReservation> {
     await this.consume('loginIp', attempt.ip);
-    await this.check('loginAccountIp', accountIpKey(attempt));
-    if (!attempt.knownDevice) await this.check('loginAccount', attempt.account);
-  }
+    const counted: [ThrottleRule, string][] = [['loginAccountIp', accountIpKey(attempt)]];
+    if (!attempt.knownDevice) counted.push(['loginAccount', attempt.account]);
+    const giveBack = (reserved: [ThrottleRule, string][]) =>
+      Promise.all(reserved.map(([rule, key]) => this.#store.release(this.#key(rule, key))));
 
-  /**
-   * After a wrong password (or unknown email): counts a failure for the account+IP pair and,
-   * unless the device is known, for the account across all IPs. A known device's failures never
-   * count against the account-wide budget, so an attacker cannot spend its owner's budget.
-   */
-  async recordLoginFailure(attempt: LoginAttempt): Promise<void> {
-    await this.recordFailure('loginAccountIp', accountIpKey(attempt));
-    if (!attempt.knownDevice) await this.recordFailure('loginAccount', attempt.account);
-  }
+    const reserved: [ThrottleRule, string][] = [];
+    try {
+      for (const [rule, key] of counted) {
+        const { max, windowSec } = this.#limits[rule];
+        const state = await this.#store.hit(this.#key(rule, key), windowSec * 1000);
+        reserved.push([rule, key]);
+        if (state.count > max) throw new ThrottledError(rule, this.#retryAfter(state));
+      }
+    } catch (err) {
+      await giveBack(reserved);
+      throw err;
+    }
 
-  /** After a successful login: clears the account+IP failures (the account-wide count stays). */
-  async recordLoginSuccess(attempt: LoginAttempt): Promise<void> {
-    await this.reset('loginAccountIp', accountIpKey(attempt));
+    let settled = false;
+    const once = (work: () => Promise<unknown>) => async () => {
+      if (settled) return;
+      settled = true;
+      await work();
+    };
+    return {
+      // A right password clears the pair's failures; the account-wide count keeps earlier ones.
+      succeeded: once(() =>
+        Promise.all([
+          this.reset('loginAccountIp', accountIpKey(attempt)),
+          giveBack(reserved.filter(([rule]) => rule === 'loginAccount')),
+        ]),
+      ),
+      cancel: once(() => giveBack(reserved)),
+    };
   }
 
   /** Closes the underlying store. */
@@ -122,5 +161,5 @@ export class Throttle {
 }
 
 function accountIpKey(attempt: LoginAttempt): string {
-  return `${attempt.account.trim()}\n${attempt.ip.trim()}`;
+  return `${attempt.account.trim()}\n${ipBucket(attempt.ip)}`;
 }

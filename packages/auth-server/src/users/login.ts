@@ -19,13 +19,18 @@ export async function login(
   const email = normalizeEmail(input.email);
   const user = await findUserByEmail(ctx.db, email);
   const knownDevice = user ? verifyDeviceToken(ctx.config.jwt.secret, input.deviceToken, user.id) : false;
-  const attempt = { ip: client.ip, account: email, knownDevice };
-  await ctx.throttle.checkLogin(attempt);
+  // Counted as a failure before hashing, so concurrent guesses cannot all get past the limit.
+  const reservation = await ctx.throttle.reserveLogin({ ip: client.ip, account: email, knownDevice });
 
-  const ok = user ? await ctx.hasher.verify(user.password_hash, input.password) : false;
-  if (!user) await ctx.hasher.verifyDummy(input.password);
+  let ok: boolean;
+  try {
+    ok = user ? await ctx.hasher.verify(user.password_hash, input.password) : false;
+    if (!user) await ctx.hasher.verifyDummy(input.password);
+  } catch (err) {
+    await reservation.cancel();
+    throw err;
+  }
   if (!user || !ok) {
-    await ctx.throttle.recordLoginFailure(attempt);
     await recordAuthEvent(ctx.db, ctx.log, {
       type: 'login_failure',
       userId: user?.id ?? null,
@@ -35,7 +40,7 @@ export async function login(
     });
     throw invalidCredentials();
   }
-  await ctx.throttle.recordLoginSuccess(attempt);
+  await reservation.succeeded();
   if (user.email_verified_at === null) {
     await recordAuthEvent(ctx.db, ctx.log, { type: 'login_unverified', userId: user.id, email, ...client });
     throw new AppError(

@@ -68,6 +68,37 @@ export function runStoreSuite(name: string, open: () => Promise<ThrottleStore>):
       await store.reset(key()); // resetting an unknown key is fine
     });
 
+    test('release takes back one hit of a live window and keeps its reset time', async () => {
+      const k = key();
+      const first = await store.hit(k, 60_000);
+      await store.hit(k, 60_000);
+      await store.release(k);
+      const after = await store.peek(k);
+      assert.equal(after.count, 1);
+      assert.ok(after.resetInMs > 0 && after.resetInMs <= first.resetInMs);
+    });
+
+    test('release never goes below 0 and never starts a window', async () => {
+      const k = key();
+      await store.release(k);
+      assert.deepEqual(await store.peek(k), { count: 0, resetInMs: 0 });
+      await store.hit(k, 60_000);
+      await store.release(k);
+      await store.release(k);
+      assert.equal((await store.peek(k)).count, 0);
+      assert.equal((await store.hit(k, 60_000)).count, 1);
+    });
+
+    test('30 concurrent hits and 20 concurrent releases on one key leave exactly 10', async () => {
+      const k = key();
+      for (let i = 0; i < 20; i++) await store.hit(k, 60_000);
+      await Promise.all([
+        ...Array.from({ length: 10 }, () => store.hit(k, 60_000)),
+        ...Array.from({ length: 20 }, () => store.release(k)),
+      ]);
+      assert.equal((await store.peek(k)).count, 10);
+    });
+
     test('50 concurrent hits on one key count exactly 50, each count seen once', async () => {
       const k = key();
       const results = await Promise.all(Array.from({ length: 50 }, () => store.hit(k, 60_000)));

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import {
   defaultThrottleLimits,
+  ipBucket,
+  type LoginAttempt,
   MemoryStore,
   Throttle,
   ThrottledError,
@@ -100,61 +102,144 @@ describe('Throttle login protection', () => {
 
   const victim = 'victim@example.com';
 
+  /** One login attempt whose password turns out wrong (the reservation stands). */
+  const fail = (attempt: LoginAttempt) => throttle.reserveLogin(attempt);
+
   test('after max failures for an account from one IP, that IP is refused but others are not', async () => {
     const attacker = { ip: '203.0.113.1', account: victim };
-    for (let i = 0; i < 3; i++) {
-      await throttle.checkLogin(attacker);
-      await throttle.recordLoginFailure(attacker);
-    }
-    await assertThrottled(throttle.checkLogin(attacker), 'loginAccountIp', 900);
-    await throttle.checkLogin({ ip: '203.0.113.2', account: victim });
+    for (let i = 0; i < 3; i++) await fail(attacker);
+    await assertThrottled(throttle.reserveLogin(attacker), 'loginAccountIp', 900);
+    await throttle.reserveLogin({ ip: '203.0.113.2', account: victim });
   });
 
-  test('a successful login clears the failures of that account and IP', async () => {
+  test('concurrent wrong logins reserve their failure before the password check: at most max get through', async () => {
+    const attacker = { ip: '203.0.113.1', account: victim };
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, () => throttle.reserveLogin(attacker)),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 3);
+    for (const r of results) {
+      if (r.status === 'rejected') assert.ok(r.reason instanceof ThrottledError);
+    }
+  });
+
+  test('refused attempts give their reservation back, so only verified failures count', async () => {
+    const store = new MemoryStore();
+    const t = new Throttle(store, limits);
+    const seen: string[] = [];
+    const original = store.hit.bind(store);
+    store.hit = (key, windowMs) => {
+      seen.push(key);
+      return original(key, windowMs);
+    };
+    try {
+      const attacker = { ip: '203.0.113.1', account: victim };
+      for (let i = 0; i < 3; i++) await t.reserveLogin(attacker);
+      for (let i = 0; i < 5; i++) await assertThrottled(t.reserveLogin(attacker), 'loginAccountIp', 900);
+      const pairKey = seen.find((k) => k.startsWith('loginAccountIp:')) ?? '';
+      const accountKey = seen.find((k) => k.startsWith('loginAccount:')) ?? '';
+      assert.equal((await store.peek(pairKey)).count, 3);
+      assert.equal((await store.peek(accountKey)).count, 3);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a successful login clears the failures of that account and IP and does not count itself', async () => {
     const user = { ip: '203.0.113.9', account: victim };
-    for (let i = 0; i < 2; i++) await throttle.recordLoginFailure(user);
-    await throttle.recordLoginSuccess(user);
-    for (let i = 0; i < 2; i++) await throttle.recordLoginFailure(user);
-    await throttle.checkLogin(user);
+    for (let i = 0; i < 2; i++) await fail(user);
+    await (await throttle.reserveLogin(user)).succeeded();
+    for (let i = 0; i < 2; i++) await fail(user);
+    await throttle.reserveLogin(user);
+  });
+
+  test('a success gives back its account-wide reservation but keeps earlier failures', async () => {
+    for (let i = 0; i < 4; i++) await fail({ ip: `203.0.113.${10 + i}`, account: victim });
+    for (let i = 0; i < 3; i++)
+      await (await throttle.reserveLogin({ ip: '198.51.100.1', account: victim })).succeeded();
+    await fail({ ip: '198.51.100.2', account: victim });
+    await assertThrottled(
+      throttle.reserveLogin({ ip: '198.51.100.3', account: victim }),
+      'loginAccount',
+      3600,
+    );
+  });
+
+  test('a cancelled attempt (an error, no verdict) counts as nothing', async () => {
+    const user = { ip: '203.0.113.9', account: victim };
+    for (let i = 0; i < 10; i++) await (await throttle.reserveLogin(user)).cancel();
+    for (let i = 0; i < 3; i++) await fail(user);
+    await assertThrottled(throttle.reserveLogin(user), 'loginAccountIp', 900);
   });
 
   test('every login attempt counts against the per-IP limit, successful or not', async () => {
-    for (let i = 0; i < 20; i++)
-      await throttle.checkLogin({ ip: '203.0.113.3', account: `u${i}@example.com` });
+    for (let i = 0; i < 20; i++) {
+      await (await throttle.reserveLogin({ ip: '203.0.113.3', account: `u${i}@example.com` })).succeeded();
+    }
     await assertThrottled(
-      throttle.checkLogin({ ip: '203.0.113.3', account: 'new@example.com' }),
+      throttle.reserveLogin({ ip: '203.0.113.3', account: 'new@example.com' }),
       'loginIp',
       300,
     );
   });
 
   test('failures from many IPs lock out unknown devices but not a known device of the owner', async () => {
-    for (let i = 0; i < 5; i++) {
-      const attacker = { ip: `203.0.113.${100 + i}`, account: victim };
-      await throttle.checkLogin(attacker);
-      await throttle.recordLoginFailure(attacker);
-    }
+    for (let i = 0; i < 5; i++) await fail({ ip: `203.0.113.${100 + i}`, account: victim });
     await assertThrottled(
-      throttle.checkLogin({ ip: '198.51.100.50', account: victim }),
+      throttle.reserveLogin({ ip: '198.51.100.50', account: victim }),
       'loginAccount',
       3600,
     );
-    await throttle.checkLogin({ ip: '198.51.100.50', account: victim, knownDevice: true });
+    await throttle.reserveLogin({ ip: '198.51.100.50', account: victim, knownDevice: true });
   });
 
   test('failures from a known device never count against the account-wide limit', async () => {
     for (let i = 0; i < 3; i++) {
       const owner = { ip: `198.51.100.${i}`, account: victim, knownDevice: true };
-      for (let j = 0; j < 2; j++) await throttle.recordLoginFailure(owner);
+      for (let j = 0; j < 2; j++) await fail(owner);
     }
     // 6 failures from known devices > loginAccount max of 5, yet an unknown device may still try.
-    await throttle.checkLogin({ ip: '198.51.100.99', account: victim });
+    await throttle.reserveLogin({ ip: '198.51.100.99', account: victim });
   });
 
   test('a known device is still subject to the account+IP limit', async () => {
     const device = { ip: '198.51.100.7', account: victim, knownDevice: true };
-    for (let i = 0; i < 3; i++) await throttle.recordLoginFailure(device);
-    await assertThrottled(throttle.checkLogin(device), 'loginAccountIp', 900);
+    for (let i = 0; i < 3; i++) await fail(device);
+    await assertThrottled(throttle.reserveLogin(device), 'loginAccountIp', 900);
+  });
+
+  test('two IPv6 addresses in one /64 share the account+IP budget; another /64 does not', async () => {
+    for (let i = 1; i <= 3; i++) await fail({ ip: `2001:db8:1:2::${i}`, account: victim });
+    await assertThrottled(
+      throttle.reserveLogin({ ip: '2001:db8:1:2:ffff:ffff:ffff:ffff', account: victim }),
+      'loginAccountIp',
+      900,
+    );
+    await throttle.reserveLogin({ ip: '2001:db8:1:3::1', account: victim });
+  });
+
+  test('per-IP limits count an IPv6 /64 as one client and ::ffff:a.b.c.d as a.b.c.d', async () => {
+    for (let i = 0; i < 2; i++) await throttle.consume('register', `2001:db8:aa:bb:${i}::${i + 1}`);
+    await assertThrottled(throttle.consume('register', '2001:0db8:00aa:00bb::9'), 'register', 300);
+    assert.equal((await throttle.consume('register', '2001:db8:aa:bc::1')).count, 1);
+    await throttle.consume('register', '192.0.2.7');
+    await throttle.consume('register', '::ffff:192.0.2.7');
+    await assertThrottled(throttle.consume('register', '192.0.2.7'), 'register', 300);
+  });
+});
+
+describe('ipBucket', () => {
+  test('keeps IPv4, maps IPv4-mapped IPv6 to IPv4 and cuts other IPv6 to the /64', () => {
+    assert.equal(ipBucket('192.0.2.7'), '192.0.2.7');
+    assert.equal(ipBucket('::ffff:192.0.2.7'), '192.0.2.7');
+    assert.equal(ipBucket('::FFFF:c000:0207'), '192.0.2.7');
+    assert.equal(ipBucket('2001:db8:0:1:aaaa:bbbb:cccc:dddd'), '2001:db8:0:1::/64');
+    assert.equal(ipBucket('2001:0DB8:0000:0001::1'), '2001:db8:0:1::/64');
+    assert.equal(ipBucket('2001:db8::1'), '2001:db8:0:0::/64');
+    assert.equal(ipBucket('fe80::1%eth0'), 'fe80:0:0:0::/64');
+    assert.equal(ipBucket('::1'), '0:0:0:0::/64');
+    assert.equal(ipBucket('64:ff9b::192.0.2.7'), '64:ff9b:0:0::/64');
+    assert.equal(ipBucket(' Not-An-IP '), 'not-an-ip');
   });
 });
 
