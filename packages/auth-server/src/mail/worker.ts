@@ -31,6 +31,7 @@ export function backoffMs(attempt: number, base: number, max: number): number {
 export class MailWorker {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #started = false;
   #stopped = false;
   #again = false;
   #legacySealed = false;
@@ -44,13 +45,17 @@ export class MailWorker {
   ) {}
 
   start(): void {
+    this.#started = true;
     this.#stopped = false;
     this.#schedule(0);
   }
 
-  /** Asks for a delivery round soon (after a mail was enqueued). */
+  /**
+   * Asks for a delivery round soon (after a mail was enqueued). A no-op until `start()`: mail held
+   * in the outbox (production without SMTP_URL) stays pending.
+   */
   kick(): void {
-    if (this.#stopped) return;
+    if (!this.#started || this.#stopped) return;
     if (this.#running) {
       this.#again = true;
       return;
