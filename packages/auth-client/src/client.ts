@@ -249,16 +249,21 @@ export class AuthClient {
 
   /**
    * Asks auth-server whether an access token is active: valid signature, not expired, and its
-   * session still live (unlike the local verifier, this sees revoked sessions).
+   * session still live (unlike the local verifier, this sees revoked sessions). Introspection is
+   * for services (RFC 7662 §2.1): `serviceKey` is auth-server's `SERVICE_KEY`, sent as
+   * `Authorization: Bearer <serviceKey>`; a missing or wrong one rejects with 401 `invalid_token`.
    *
    * @example
    * ```ts
-   * const { active, sub, role } = await auth.validateToken(accessToken);
+   * const { active, sub, role } = await auth.validateToken(accessToken, process.env.AUTH_SERVICE_KEY!);
    * if (!active) return signOut();
    * ```
    */
-  validateToken(accessToken: string, opts?: RequestOptions): Promise<IntrospectResponse> {
-    return this.#send({ method: 'POST', path: '/api/auth/introspect', body: { token: accessToken } }, opts);
+  validateToken(accessToken: string, serviceKey: string, opts?: RequestOptions): Promise<IntrospectResponse> {
+    return this.#send(
+      { method: 'POST', path: '/api/auth/introspect', body: { token: accessToken }, accessToken: serviceKey },
+      opts,
+    );
   }
 
   /**

@@ -5,7 +5,12 @@ import { AuthClient } from '../src/client.js';
 import type { Session } from '../src/contract.js';
 import { AuthError } from '../src/errors.js';
 import { createTokenVerifier } from '../src/server/verifier.js';
-import { type RunningAuthServer, SERVER_SECRET, startAuthServer } from './helpers/auth-server.js';
+import {
+  type RunningAuthServer,
+  SERVER_SECRET,
+  SERVER_SERVICE_KEY,
+  startAuthServer,
+} from './helpers/auth-server.js';
 import { sign } from './helpers/tokens.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -137,12 +142,18 @@ describe('AuthClient against a real auth-server', () => {
 
   it('validates tokens by introspection', async () => {
     const session = await signUp(email('introspect'));
-    const active = await auth.validateToken(session.accessToken);
+    const active = await auth.validateToken(session.accessToken, SERVER_SERVICE_KEY);
     assert.equal(active.active, true);
     assert.equal(active.sub, session.user.id);
     assert.equal(typeof active.sid, 'string');
     assert.equal(typeof active.exp, 'number');
-    assert.deepEqual(await auth.validateToken('not-a-token'), { active: false });
+    assert.deepEqual(await auth.validateToken('not-a-token', SERVER_SERVICE_KEY), { active: false });
+  });
+
+  it('refuses introspection without the right service key with invalid_token', async () => {
+    const session = await signUp(email('introspect-key'));
+    await authError(auth.validateToken(session.accessToken, `${SERVER_SERVICE_KEY}x`), 401, 'invalid_token');
+    await authError(auth.validateToken(session.accessToken, session.accessToken), 401, 'invalid_token');
   });
 
   it('gets and updates the user, and refuses a bad access token with invalid_token', async () => {
@@ -218,7 +229,7 @@ describe('AuthClient against a real auth-server', () => {
     await authError(auth.refreshToken(a.refreshToken), 401, 'invalid_token');
     assert.equal((await auth.refreshToken(b.refreshToken)).user.id, a.user.id);
     await auth.logout(undefined, { accessToken: c.accessToken, scope: 'global' });
-    assert.equal((await auth.validateToken(c.accessToken)).active, false);
+    assert.equal((await auth.validateToken(c.accessToken, SERVER_SERVICE_KEY)).active, false);
     await authError(auth.listSessions(c.accessToken), 401, 'invalid_token');
   });
 
@@ -248,7 +259,7 @@ describe('AuthClient against a real auth-server', () => {
     await authError(auth.resetPassword('bogus-token-value', NEW_PASSWORD), 400, 'invalid_or_expired_token');
     await auth.resetPassword(token, NEW_PASSWORD);
     await authError(auth.resetPassword(token, NEW_PASSWORD), 400, 'invalid_or_expired_token');
-    assert.equal((await auth.validateToken(session.accessToken)).active, false);
+    assert.equal((await auth.validateToken(session.accessToken, SERVER_SERVICE_KEY)).active, false);
     assert.equal((await auth.login({ email: address, password: NEW_PASSWORD })).user.email, address);
   });
 

@@ -8,13 +8,15 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { ARGON2_PRODUCTION_COST, type Config } from './config.js';
+import Fastify, { type FastifyInstance, type FastifyLoggerOptions, type FastifyServerOptions } from 'fastify';
+import { ARGON2_PRODUCTION_COST, type Config, DEV_SERVICE_KEY_FILE } from './config.js';
 import type { AppContext } from './context.js';
 import { type Db, openDb } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { recordAuthEvent } from './events/auth-events.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { serializeError } from './http/error-serializer.js';
+import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.js';
 import { developmentTransport, type MailTransport, smtpTransport } from './mail/transport.js';
 import { mailContentKey } from './mail/sealing.js';
 import { MailWorker } from './mail/worker.js';
@@ -22,7 +24,7 @@ import { PasswordHasher } from './passwords/hash.js';
 import { authRoutes } from './routes/auth.js';
 import { devOutboxRoutes, healthRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
-import { createThrottleStore, Throttle, ThrottledError } from './throttle/index.js';
+import { createThrottleStore, Throttle, ThrottledError, type ThrottleStore } from './throttle/index.js';
 import { JwtService } from './tokens/jwt.js';
 import { deriveKey } from './tokens/opaque.js';
 import { isEmail } from './users/email.js';
@@ -33,6 +35,8 @@ export interface BuildOptions {
   db?: Db;
   /** Replaces the mail transport (tests). */
   mailTransport?: MailTransport;
+  /** Replaces the throttle store (tests: a RedisStore with its own key prefix); closed by app.close(). */
+  throttleStore?: ThrottleStore;
   /** Fastify logger option (default: pino at config.logLevel). */
   logger?: FastifyServerOptions['logger'];
 }
@@ -48,10 +52,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     throw new Error('argon2 cost below the OWASP minimum is only allowed outside production');
   }
   const app = Fastify({
-    logger: options.logger ?? {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-    },
+    logger: loggerOptions(config, options.logger),
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     ajv: {
@@ -84,9 +85,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...config.mail,
   });
   const throttle = new Throttle(
-    createThrottleStore(config.redisUrl, {
-      onError: (err) => app.log.error({ err }, 'throttle store error'),
-    }),
+    options.throttleStore ??
+      createThrottleStore(config.redisUrl, {
+        onError: (err) => app.log.error({ err }, 'throttle store error'),
+      }),
     config.throttle,
   );
   const ctx: AppContext = {
@@ -129,12 +131,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     );
   }
 
+  if (config.generatedServiceKey) {
+    app.log.warn(
+      `SERVICE_KEY is not set: using the development service key in ${join(config.dataDir, DEV_SERVICE_KEY_FILE)}. Set SERVICE_KEY in production.`,
+    );
+  }
+
   if (config.isProduction && !config.smtpUrl) {
     app.log.warn(
       'SMTP_URL is not set in production: mails stay queued in the outbox table until SMTP_URL is set (the development mailbox is off).',
     );
   }
 
+  await registerSecurityHeaders(app, config.isProduction);
   await app.register(cors, {
     origin: config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
     credentials: true,
@@ -154,11 +163,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         description: 'Standalone identity service (DESIGN §3).',
       },
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          serviceKey: { type: 'http', scheme: 'bearer', description: 'The SERVICE_KEY (for other services)' },
+        },
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: docsContentSecurityPolicy(config.isProduction),
+  });
 
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(userRoutes, { prefix: '/api/users' });
@@ -170,6 +185,27 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const holdMail = config.isProduction && !config.smtpUrl && !options.mailTransport;
   if (!holdMail) mailWorker.start();
   return app;
+}
+
+/**
+ * The logger: pino at `config.logLevel` (or the caller's options), never writing credentials
+ * (Authorization, cookies) or anything of a failed query: every error goes through
+ * {@link serializeError}, whatever logger options are given.
+ */
+type ErrSerializer = NonNullable<NonNullable<FastifyLoggerOptions['serializers']>['err']>;
+
+function loggerOptions(
+  config: Config,
+  given: FastifyServerOptions['logger'],
+): FastifyServerOptions['logger'] {
+  if (given === false) return false;
+  const base = given === undefined || given === true ? { level: config.logLevel } : given;
+  return {
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    ...base,
+    // Fastify types `err` as returning a full `{ type, message, stack }`; pino accepts any object.
+    serializers: { ...base.serializers, err: serializeError as unknown as ErrSerializer },
+  };
 }
 
 /**

@@ -43,6 +43,15 @@ export interface Config {
     audience: string;
   };
   refreshTokenDays: number;
+  /** Absolute session lifetime in days (SESSION_MAX_DAYS): refresh answers 401 session_expired after it. */
+  sessionMaxDays: number;
+  /**
+   * The service key (SERVICE_KEY, DESIGN §7) that callers of introspection send as
+   * `Authorization: Bearer <key>`; outside production generated into `DATA_DIR/dev-service-key`.
+   */
+  serviceKey: string;
+  /** True when the service key came from `DATA_DIR/dev-service-key`. */
+  generatedServiceKey: boolean;
   publicAppUrl: string;
   corsOrigins: string[];
   smtpUrl: string | undefined;
@@ -70,7 +79,10 @@ export const ARGON2_PRODUCTION_COST: Argon2Cost = Object.freeze({
   parallelism: 1,
 });
 
-const DEV_SECRET_FILE = 'dev-jwt-secret';
+/** Where a development JWT secret is kept (emotion-api reads the same file). */
+export const DEV_SECRET_FILE = 'dev-jwt-secret';
+/** Where a development service key is kept (emotion-api reads the same file, DESIGN §7). */
+export const DEV_SERVICE_KEY_FILE = 'dev-service-key';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
@@ -91,11 +103,12 @@ function isCidrOrIp(value: string): boolean {
 }
 
 /**
- * Reads (or creates once) `DATA_DIR/dev-jwt-secret`: one line, base64url of 32 random bytes.
- * emotion-api reads the same file the same way.
+ * Reads (or creates once) a development secret in `DATA_DIR`: `dev-jwt-secret` by default,
+ * `dev-service-key` for the service key; one line, base64url of 32 random bytes, mode 0600.
+ * emotion-api reads the same files the same way.
  */
-export function readOrCreateDevSecret(dataDir: string): string {
-  const file = join(dataDir, DEV_SECRET_FILE);
+export function readOrCreateDevSecret(dataDir: string, fileName: string = DEV_SECRET_FILE): string {
+  const file = join(dataDir, fileName);
   try {
     const existing = readFileSync(file, 'utf8').trim();
     if (existing.length > 0) return existing;
@@ -174,6 +187,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     (n) => n > 0 && n <= 3650,
     'a positive number of days',
   );
+  const sessionMaxDays = num(
+    'SESSION_MAX_DAYS',
+    90,
+    (n) => n > 0 && n <= 3650,
+    'a positive number of days (≤ 3650)',
+  );
   const issuer = str('JWT_ISSUER', 'auth-server');
   const audience = str('JWT_AUDIENCE', 'authenticated');
   const publicAppUrl = (url('PUBLIC_APP_URL', 'http://localhost:5000', ['http:', 'https:']) ?? '').replace(
@@ -206,20 +225,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const throttle = parseThrottleLimits(env);
   problems.push(...throttle.errors);
 
-  let secret = optional('JWT_SECRET_KEY');
-  let generatedSecret = false;
-  if (secret !== undefined && Buffer.byteLength(secret, 'utf8') < 32) {
-    problems.push('JWT_SECRET_KEY must be at least 32 bytes');
-  }
-  if (secret === undefined) {
-    if (isProduction) {
-      problems.push('JWT_SECRET_KEY is required when NODE_ENV=production (at least 32 bytes)');
-    } else if (problems.length === 0) {
-      secret = readOrCreateDevSecret(dataDir);
-      generatedSecret = true;
+  // Secrets: JWT_SECRET_KEY signs tokens, SERVICE_KEY authenticates services (DESIGN §7). Each is
+  // at least 32 bytes, required in production, and otherwise generated once into DATA_DIR (only
+  // when the rest of the configuration is valid, so a bad start writes nothing).
+  const secrets = [
+    { name: 'JWT_SECRET_KEY', file: DEV_SECRET_FILE },
+    { name: 'SERVICE_KEY', file: DEV_SERVICE_KEY_FILE },
+  ].map(({ name, file }) => {
+    const value = optional(name);
+    if (value !== undefined && Buffer.byteLength(value, 'utf8') < 32)
+      problems.push(`${name} must be at least 32 bytes`);
+    if (value === undefined && isProduction) {
+      problems.push(`${name} is required when NODE_ENV=production (at least 32 bytes)`);
     }
-  }
+    return { value, file };
+  });
   if (problems.length > 0) throw new ConfigError(problems);
+  const [jwtSecret, service] = secrets.map(({ value, file }) => ({
+    value: value ?? readOrCreateDevSecret(dataDir, file),
+    generated: value === undefined,
+  })) as [{ value: string; generated: boolean }, { value: string; generated: boolean }];
 
   return deepFreeze({
     nodeEnv,
@@ -230,13 +255,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl,
     jwt: {
-      secret: secret as string,
-      generatedSecret,
+      secret: jwtSecret.value,
+      generatedSecret: jwtSecret.generated,
       accessTtlSeconds: Math.max(1, Math.round(jwtMaxAge * 60)),
       issuer,
       audience,
     },
     refreshTokenDays,
+    sessionMaxDays,
+    serviceKey: service.value,
+    generatedServiceKey: service.generated,
     publicAppUrl,
     corsOrigins,
     smtpUrl,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -71,16 +71,67 @@ describe('loadConfig', () => {
 
   test('refuses to start in production without a JWT_SECRET_KEY of at least 32 bytes', (t) => {
     const dir = tempDir(t);
-    const prod = { NODE_ENV: 'production', DATA_DIR: dir, SMTP_URL: 'smtp://mail.example.com:587' };
+    const prod = {
+      NODE_ENV: 'production',
+      DATA_DIR: dir,
+      SMTP_URL: 'smtp://mail.example.com:587',
+      SERVICE_KEY: 'k'.repeat(32),
+    };
     assert.throws(() => loadConfig(prod), /JWT_SECRET_KEY is required/);
     assert.throws(() => loadConfig({ ...prod, JWT_SECRET_KEY: 'x'.repeat(31) }), /at least 32 bytes/);
     assert.equal(loadConfig({ ...prod, JWT_SECRET_KEY: 'x'.repeat(32) }).isProduction, true);
+  });
+
+  test('refuses to start in production without a SERVICE_KEY of at least 32 bytes', (t) => {
+    const prod = { NODE_ENV: 'production', DATA_DIR: tempDir(t), JWT_SECRET_KEY: 'x'.repeat(32) };
+    assert.throws(() => loadConfig(prod), /SERVICE_KEY is required when NODE_ENV=production/);
+    assert.throws(
+      () => loadConfig({ ...prod, SERVICE_KEY: 'k'.repeat(31) }),
+      /SERVICE_KEY must be at least 32 bytes/,
+    );
+    assert.equal(loadConfig({ ...prod, SERVICE_KEY: 'k'.repeat(32) }).serviceKey, 'k'.repeat(32));
+  });
+
+  test('outside production creates DATA_DIR/dev-service-key once (mode 0600), apart from the JWT secret, and reuses it', (t) => {
+    const dir = tempDir(t);
+    const first = loadConfig({ DATA_DIR: dir, JWT_SECRET_KEY: SECRET });
+    const file = join(dir, 'dev-service-key');
+    const content = readFileSync(file, 'utf8');
+    assert.match(content, /^[A-Za-z0-9_-]{43}\n$/);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(first.serviceKey, content.trim());
+    assert.equal(first.generatedServiceKey, true);
+    assert.notEqual(first.serviceKey, SECRET);
+    assert.equal(loadConfig({ DATA_DIR: dir, JWT_SECRET_KEY: SECRET }).serviceKey, first.serviceKey);
+    const given = loadConfig({ DATA_DIR: dir, JWT_SECRET_KEY: SECRET, SERVICE_KEY: 'k'.repeat(40) });
+    assert.equal(given.serviceKey, 'k'.repeat(40));
+    assert.equal(given.generatedServiceKey, false);
+  });
+
+  test('writes no development secret when another variable is invalid', (t) => {
+    const dir = tempDir(t);
+    assert.throws(() => loadConfig({ DATA_DIR: dir, PORT: 'eighty' }), ConfigError);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test('SESSION_MAX_DAYS defaults to 90 and must be a positive number of days', (t) => {
+    const dir = tempDir(t);
+    assert.equal(loadConfig({ JWT_SECRET_KEY: SECRET, DATA_DIR: dir }).sessionMaxDays, 90);
+    assert.equal(
+      loadConfig({ JWT_SECRET_KEY: SECRET, DATA_DIR: dir, SESSION_MAX_DAYS: '7' }).sessionMaxDays,
+      7,
+    );
+    assert.throws(
+      () => loadConfig({ JWT_SECRET_KEY: SECRET, DATA_DIR: dir, SESSION_MAX_DAYS: '0' }),
+      /SESSION_MAX_DAYS/,
+    );
   });
 
   test('starts in production without SMTP_URL (mails wait in the outbox table)', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET_KEY: 'x'.repeat(32),
+      SERVICE_KEY: 'k'.repeat(32),
       DATA_DIR: '/tmp/unused',
     });
     assert.equal(config.smtpUrl, undefined);

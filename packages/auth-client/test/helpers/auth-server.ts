@@ -31,6 +31,8 @@ async function serverModules(): Promise<ServerModules> {
 }
 
 export const SERVER_SECRET = 'auth-client-integration-secret-0123456789';
+/** The server's SERVICE_KEY (what `validateToken` sends). */
+export const SERVER_SERVICE_KEY = 'auth-client-integration-service-key-0123';
 
 export interface RunningAuthServer {
   url: string;
@@ -50,6 +52,7 @@ export async function startAuthServer(env: Record<string, string> = {}): Promise
     DATA_DIR: dataDir,
     NODE_ENV: 'test',
     JWT_SECRET_KEY: SERVER_SECRET,
+    SERVICE_KEY: SERVER_SERVICE_KEY,
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -20,6 +20,7 @@ import { Type } from '@sinclair/typebox';
 import { authenticate, bearerToken } from '../http/authenticate.js';
 import { AppError } from '../errors.js';
 import { errorResponses, NoContent } from '../http/schemas.js';
+import { requireServiceKey } from '../http/service-key.js';
 import { findLiveSession } from '../sessions/repository.js';
 import { logout, refreshSession } from '../sessions/service.js';
 import { normalizeEmail } from '../users/email.js';
@@ -164,8 +165,18 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/introspect',
-    { schema: { tags, body: IntrospectBody, response: { 200: IntrospectResponse, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        description:
+          'For services (RFC 7662): send the service key as `Authorization: Bearer <SERVICE_KEY>`.',
+        security: [{ serviceKey: [] }],
+        body: IntrospectBody,
+        response: { 200: IntrospectResponse, ...errorResponses },
+      },
+    },
     async (request) => {
+      requireServiceKey(ctx, request);
       const claims = ctx.jwt.tryVerify(request.body.token);
       if (!claims) return { active: false };
       const session = await findLiveSession(ctx.db, claims.sid);

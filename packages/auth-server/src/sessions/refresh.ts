@@ -7,6 +7,10 @@
  * - every later one within `GRACE_MS` whose successor is still current gets that same successor
  *   (successors are derived with an HMAC of the presented token, so no plaintext is stored);
  * - anything else (later, or an older token of the chain) is reuse: the session is revoked.
+ *
+ * A session also has an absolute lifetime (`sessionMaxMs`, SESSION_MAX_DAYS) counted from its
+ * creation: past it, any refresh ends the session (`session_expired`), however recently it was
+ * refreshed, and no refresh token outlives it.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -38,7 +42,18 @@ export async function insertRefreshToken(
 export type RotationResult =
   | { kind: 'rotated'; refreshToken: string; sessionId: string; userId: string }
   | { kind: 'invalid'; reason: 'unknown' | 'expired' | 'revoked' }
-  | { kind: 'reused'; sessionId: string; userId: string };
+  | { kind: 'reused'; sessionId: string; userId: string }
+  | { kind: 'session_expired'; sessionId: string; userId: string };
+
+/** Lifetimes applied by {@link rotateRefreshToken}. */
+export interface RotationLimits {
+  /** Lifetime of a new refresh token. */
+  lifetimeMs: number;
+  /** Absolute lifetime of a session from its creation (SESSION_MAX_DAYS). */
+  sessionMaxMs: number;
+  /** Clock in ms (default `Date.now`). */
+  now?: () => number;
+}
 
 interface LockedRow {
   id: string;
@@ -47,18 +62,20 @@ interface LockedRow {
   rotated_at: Date | null;
   user_id: string;
   revoked_at: Date | null;
+  session_created_at: Date;
 }
 
 export async function rotateRefreshToken(
   db: Q,
   presented: string,
   chainKey: Buffer,
-  lifetimeMs: number,
-  now: () => number = Date.now,
+  limits: RotationLimits,
 ): Promise<RotationResult> {
+  const now = limits.now ?? Date.now;
   return db.transaction().execute(async (trx) => {
     const found = await sql<LockedRow>`
-      SELECT rt.id, rt.session_id, rt.expires_at, rt.rotated_at, s.user_id, s.revoked_at
+      SELECT rt.id, rt.session_id, rt.expires_at, rt.rotated_at, s.user_id, s.revoked_at,
+        s.created_at AS session_created_at
       FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
       WHERE rt.token_hash = ${sha256(presented)}
       FOR UPDATE OF rt, s`.execute(trx);
@@ -67,6 +84,15 @@ export async function rotateRefreshToken(
     if (row.revoked_at) return { kind: 'invalid', reason: 'revoked' } as const;
     const next = successorToken(chainKey, presented);
     const ids = { sessionId: row.session_id, userId: row.user_id };
+    const sessionEndsAt = new Date(row.session_created_at).getTime() + limits.sessionMaxMs;
+    if (sessionEndsAt <= now()) {
+      await trx
+        .updateTable('sessions')
+        .set({ revoked_at: new Date(now()), revoked_reason: 'session_expired' })
+        .where('id', '=', row.session_id)
+        .execute();
+      return { kind: 'session_expired', ...ids } as const;
+    }
 
     if (row.rotated_at) {
       const child = await trx
@@ -97,6 +123,7 @@ export async function rotateRefreshToken(
       .set({ rotated_at: new Date(now()) })
       .where('id', '=', row.id)
       .execute();
+    const lifetimeMs = Math.min(limits.lifetimeMs, sessionEndsAt - now());
     await insertRefreshToken(trx, row.session_id, lifetimeMs, next, row.id);
     await trx
       .updateTable('sessions')

@@ -10,8 +10,9 @@ import { insertSession, revokeSession, revokeUserSessions } from './repository.j
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A refresh token's lifetime: REFRESH_TOKEN_DAYS, but never past the session's SESSION_MAX_DAYS. */
 export function refreshLifetimeMs(ctx: AppContext): number {
-  return ctx.config.refreshTokenDays * DAY_MS;
+  return Math.min(ctx.config.refreshTokenDays, ctx.config.sessionMaxDays) * DAY_MS;
 }
 
 function pair(ctx: AppContext, user: UserRow, sessionId: string, refreshToken: string): Session {
@@ -29,13 +30,19 @@ export async function startSession(ctx: AppContext, user: UserRow, client: Clien
   return pair(ctx, user, sessionId, refreshToken);
 }
 
-/** Rotates a refresh token (see sessions/refresh.ts for the grace and reuse rules). */
+/**
+ * Rotates a refresh token (see sessions/refresh.ts for the grace and reuse rules). A session older
+ * than SESSION_MAX_DAYS is ended instead: 401 `session_expired`, the user signs in again.
+ */
 export async function refreshSession(
   ctx: AppContext,
   presented: string,
   client: ClientInfo,
 ): Promise<Session> {
-  const result = await rotateRefreshToken(ctx.db, presented, ctx.refreshChainKey, refreshLifetimeMs(ctx));
+  const result = await rotateRefreshToken(ctx.db, presented, ctx.refreshChainKey, {
+    lifetimeMs: refreshLifetimeMs(ctx),
+    sessionMaxMs: ctx.config.sessionMaxDays * DAY_MS,
+  });
   if (result.kind === 'invalid') {
     throw invalidToken(
       result.reason === 'expired' ? 'The refresh token has expired.' : 'The refresh token is invalid.',
@@ -54,6 +61,21 @@ export async function refreshSession(
       'refresh_token_reused',
       'Refresh token reused',
       'This refresh token was already used; the session has been revoked. Sign in again.',
+    );
+  }
+  if (result.kind === 'session_expired') {
+    await recordAuthEvent(ctx.db, ctx.log, {
+      type: 'session_revoked',
+      userId: result.userId,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      detail: { sessionId: result.sessionId, reason: 'session_expired' },
+    });
+    throw new AppError(
+      401,
+      'session_expired',
+      'Session expired',
+      `This session reached its maximum lifetime of ${ctx.config.sessionMaxDays} days. Sign in again.`,
     );
   }
   const user = await findUserById(ctx.db, result.userId);

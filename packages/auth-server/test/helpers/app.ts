@@ -10,11 +10,18 @@ import { type Config, loadConfig } from '../../src/config.js';
 import type { Dialect, TestDb } from './db.js';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
+export const TEST_SERVICE_KEY = 'test-service-key-that-is-at-least-32-bytes!';
 export const PASSWORD = 'correct horse battery staple';
 
 export function testConfig(env: Record<string, string> = {}, overrides: Partial<Config> = {}): Config {
   const dataDir = mkdtempSync(join(tmpdir(), 'auth-test-'));
-  const base = loadConfig({ JWT_SECRET_KEY: TEST_SECRET, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const base = loadConfig({
+    JWT_SECRET_KEY: TEST_SECRET,
+    SERVICE_KEY: TEST_SERVICE_KEY,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   return {
     ...base,
     argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 },

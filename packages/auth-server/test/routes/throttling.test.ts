@@ -111,6 +111,23 @@ describe('throttling (memory store)', () => {
     assertRateLimited(await post(app, '/api/auth/verify', { token: 'guess-3' }));
   });
 
+  test('two IPv6 clients in one /64 share the login-IP budget; a client in another /64 does not', async (t) => {
+    const { app } = await startApp(t, dialect, { env: { RATE_LIMIT_LOGIN_IP: '3/300' } });
+    for (let i = 1; i <= 3; i++) {
+      const res = await loginFrom(app, `2001:db8:1:2::${i}`, `nobody${i}@example.com`, 'wrong password');
+      assert.equal(res.statusCode, 401);
+    }
+    assertRateLimited(await loginFrom(app, '2001:db8:1:2:ffff:ffff:ffff:ffff', 'nobody4@example.com', 'x'));
+    assert.equal(
+      (await loginFrom(app, '2001:db8:1:3::1', 'nobody5@example.com', 'wrong password')).statusCode,
+      401,
+    );
+    assert.equal(
+      (await loginFrom(app, '::ffff:192.0.2.9', 'nobody6@example.com', 'wrong password')).statusCode,
+      401,
+    );
+  });
+
   test('X-Forwarded-For is ignored unless TRUST_PROXY names the proxy', async (t) => {
     const spoofed = { 'x-forwarded-for': '6.6.6.6' };
     const direct = await startApp(t, dialect);

@@ -7,6 +7,45 @@ import { dialects } from '../helpers/db.js';
 
 for (const dialect of dialects()) {
   describe(`refresh token rotation on ${dialect.name}`, () => {
+    test('returns 401 session_expired once SESSION_MAX_DAYS have passed since sign-in, however recently refreshed', async (t) => {
+      const { app, testDb } = await startApp(t, dialect, { env: { SESSION_MAX_DAYS: '90' } });
+      const session = await signUp(app, 'aged@example.com');
+      const age = (days: number) =>
+        testDb.db
+          .updateTable('sessions')
+          .set({ created_at: sql`now() - make_interval(days => ${days})` })
+          .execute();
+      await age(89);
+      const young = await post(app, '/api/auth/refresh', { refreshToken: session.refreshToken });
+      assert.equal(young.statusCode, 200, 'an 89-day-old session still refreshes');
+      await age(91);
+      const old = await post(app, '/api/auth/refresh', { refreshToken: young.json().refreshToken });
+      assert.equal(old.statusCode, 401);
+      const body = problem(old);
+      assert.equal(body.code, 'session_expired');
+      assert.match(String(body.detail), /90 days/);
+      const again = await post(app, '/api/auth/refresh', { refreshToken: young.json().refreshToken });
+      assert.equal(again.statusCode, 401, 'the session stays ended');
+      const me = await app.inject({ url: '/api/users/me', headers: bearer(young.json().accessToken) });
+      assert.equal(me.statusCode, 401, 'its access tokens stop working too');
+    });
+
+    test('a refresh token never outlives its session (SESSION_MAX_DAYS shorter than REFRESH_TOKEN_DAYS)', async (t) => {
+      const { app, testDb } = await startApp(t, dialect, {
+        env: { SESSION_MAX_DAYS: '2', REFRESH_TOKEN_DAYS: '30' },
+      });
+      const session = await signUp(app, 'short-session@example.com');
+      await post(app, '/api/auth/refresh', { refreshToken: session.refreshToken });
+      const rows = await testDb.db
+        .selectFrom('refresh_tokens')
+        .select(['created_at', 'expires_at'])
+        .execute();
+      for (const row of rows) {
+        const lifetime = new Date(row.expires_at).getTime() - new Date(row.created_at).getTime();
+        assert.ok(lifetime <= 2 * 86_400_000 + 5000, `refresh token lives ${lifetime} ms`);
+      }
+    });
+
     test('stores refresh tokens only as SHA-256 hashes chained parent to child', async (t) => {
       const { app, testDb } = await startApp(t, dialect);
       const session = await signUp(app, 'chain@example.com');
