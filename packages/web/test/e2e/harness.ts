@@ -188,7 +188,19 @@ export interface StackOptions {
 /** Starts auth-server and emotion-api on free ports with a temporary data folder. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   ensureBuilt();
-  const dataDir = mkdtempSync(join(tmpdir(), 'web-e2e-'));
+  // Another process can take a port between freePort() and listen(): start over on other ports.
+  for (let attempt = 1; ; attempt++) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'web-e2e-'));
+    try {
+      return await startServices(options, dataDir);
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startServices(options: StackOptions, dataDir: string): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
   const [authPort, apiPort] = [await freePort(), await freePort()];
   const baseUrl = `http://127.0.0.1:${apiPort}`;
@@ -216,10 +228,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     { logger: false },
   );
-  await auth.listen({ port: authPort, host: '127.0.0.1' });
 
-  let api: Listening;
+  let api: Listening | undefined;
   try {
+    await auth.listen({ port: authPort, host: '127.0.0.1' });
     const apiConfigModule = (await import(`${EMOTION_API_SRC}config.js`)) as EmotionApiConfigModule;
     const apiAppModule = (await import(`${EMOTION_API_SRC}app.js`)) as EmotionApiAppModule;
     const apiConfig = await apiConfigModule.loadConfig({
@@ -238,9 +250,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     api = await apiAppModule.buildApp(apiConfig);
     await api.listen({ port: apiPort, host: '127.0.0.1' });
   } catch (error) {
+    await api?.close();
     await auth.close();
     throw error;
   }
+  const started = api;
 
   return {
     baseUrl,
@@ -267,7 +281,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       throw new Error(`no ${except.size > 0 ? 'new ' : ''}mail with a ${path} link reached ${email}`);
     },
     async close() {
-      await api.close();
+      await started.close();
       await auth.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
