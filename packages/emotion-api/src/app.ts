@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { notFoundError, registerErrorHandling, sendProblem } from './http/problem.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { BoundedQueue } from './model/bounded-queue.js';
 import { createEmotionDetector, type EmotionDetector } from './model/index.js';
 import { authRoutes } from './routes/auth.js';
 import { detectRoutes } from './routes/detect.js';
@@ -84,6 +85,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     db,
     images: new ImageStore(config.dataDir),
     detector,
+    detectQueue: new BoundedQueue(config.modelWorkers, config.detectQueueMax),
     requireAuth: createRequireAuth(verifier, { cookieName: cookies.names.access }),
   };
 

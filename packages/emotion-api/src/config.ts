@@ -22,6 +22,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly detectRateLimit: number;
   readonly modelWorkers: number;
+  /** Uploads that may wait for one of the `modelWorkers` image slots before /detect answers 503 server_busy. */
+  readonly detectQueueMax: number;
   /** Folder of the built web app, or null when there is none to serve. */
   readonly webDist: string | null;
   /** Fastify's `trustProxy`: false (default), or the addresses of trusted reverse proxies. */
@@ -125,6 +127,13 @@ export async function loadConfig(env: Env = process.env, options: LoadConfigOpti
     'an integer 1–64',
   );
 
+  const detectQueueMax = num(
+    'DETECT_QUEUE_MAX',
+    32,
+    { min: 0, max: 10_000, integer: true },
+    'an integer 0–10000',
+  );
+
   const corsOrigins: string[] = [];
   for (const origin of (get('CORS_ORIGINS') ?? 'http://localhost:5173').split(',')) {
     const trimmed = origin.trim();
@@ -197,6 +206,7 @@ export async function loadConfig(env: Env = process.env, options: LoadConfigOpti
     corsOrigins: Object.freeze(corsOrigins),
     detectRateLimit,
     modelWorkers,
+    detectQueueMax,
     webDist,
     trustProxy,
     logLevel,

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     assert.equal(config.maxUploadBytes, 5 * 1024 * 1024);
     assert.equal(config.minConfidence, 0);
     assert.equal(config.detectRateLimit, 30);
+    assert.equal(config.detectQueueMax, 32);
     assert.deepEqual(config.corsOrigins, ['http://localhost:5173']);
     assert.equal(config.dataDir, path.resolve('./data'));
     assert.equal(config.production, false);
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
         CORS_ORIGINS: 'not a url',
         AUTH_URL: 'ftp://x',
         DETECT_RATE_LIMIT: '0',
+        DETECT_QUEUE_MAX: '-1',
       }),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
@@ -71,6 +73,7 @@ describe('loadConfig', () => {
           'CORS_ORIGINS',
           'AUTH_URL',
           'DETECT_RATE_LIMIT',
+          'DETECT_QUEUE_MAX',
         ]) {
           assert.ok(
             err.problems.some((p) => p.startsWith(name)),

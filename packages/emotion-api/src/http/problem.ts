@@ -17,6 +17,7 @@ export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
     code: err.code,
     ...err.extra,
   };
+  if (err.retryAfterSec !== undefined) reply.header('retry-after', String(err.retryAfterSec));
   return reply.code(err.status).type('application/problem+json').send(body);
 }
 

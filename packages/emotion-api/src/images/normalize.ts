@@ -129,8 +129,9 @@ export async function normalizeImage(
 
 /**
  * `normalizeImage` and the detector's pixels at once: after the same header checks (which throw
- * here), decodes a small RGB copy first and starts the JPEG re-encode once it is done, so the
- * re-encode runs while the model works on the pixels instead of slowing their decode down.
+ * here), decodes a small RGB copy of a JPEG first (shrink-on-load) and starts the JPEG re-encode
+ * once it is done, so the re-encode runs while the model works on the pixels instead of slowing
+ * their decode down. A PNG or WebP is decoded once: re-encoded first, pixels from that JPEG.
  * `normalized` rejects as `normalizeImage` would; the pixels are those of the same (rotated,
  * flattened, sRGB) image, scaled to `maxSide`.
  */
@@ -140,6 +141,20 @@ export async function prepareImage(
 ): Promise<{ normalized: Promise<NormalizedImage>; pixels: Promise<RgbPixels> }> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   const meta = await inspect(upload, maxPixels);
+  if (meta.format !== 'jpeg') {
+    // PNG and WebP have no shrink-on-load, so decoding them twice (pixels, then the JPEG) would
+    // double the work and the memory of a huge image: encode the JPEG first and take the pixels
+    // from it, where JPEG shrink-on-load makes them cheap (same rotation, flattening and sRGB).
+    const normalized = encode(upload, meta, maxPixels);
+    const pixels = normalized.then((out) =>
+      decodeRgb(out.jpeg, { maxSide: opts.maxSide, maxPixels }).catch((err: unknown) => {
+        throw unsupported('The image is corrupt or truncated.', err);
+      }),
+    );
+    normalized.catch(() => {});
+    pixels.catch(() => {});
+    return { normalized, pixels };
+  }
   const pixels = decodeRgb(upload, { maxSide: opts.maxSide, maxPixels, convertIcc: true, meta }).catch(
     (err: unknown) => {
       throw unsupported('The image is corrupt or truncated.', err);

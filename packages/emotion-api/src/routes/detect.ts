@@ -48,7 +48,7 @@ function readUpload(file: MultipartFile, maxBytes: number): Promise<Buffer> {
 
 /** POST /detect: one uploaded image in, the emotion of every face out, stored in the caller's history. */
 export async function detectRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const { config, db, images, detector } = ctx;
+  const { config, db, images, detector, detectQueue } = ctx;
   const rateLimit = app.rateLimit({
     max: config.detectRateLimit,
     timeWindow: 60_000,
@@ -73,7 +73,9 @@ export async function detectRoutes(app: FastifyInstance, ctx: AppContext): Promi
         description:
           `multipart/form-data with one file field \`image\` (JPEG, PNG or WebP, up to ${config.maxUploadBytes} bytes). ` +
           'Answers the largest face at the top level and every face in `faces`. 422 no_face_detected or ' +
-          'low_confidence (still stored), 413 payload_too_large / image_too_large, 415 unsupported_media_type.',
+          'low_confidence (still stored), 413 payload_too_large / image_too_large, 415 unsupported_media_type, ' +
+          `503 server_busy with Retry-After when ${config.detectQueueMax} uploads already wait for the ` +
+          `${config.modelWorkers} image slot(s) (DETECT_QUEUE_MAX).`,
         consumes: ['multipart/form-data'],
         response: { 200: PredictionResponse, ...ProblemResponses },
       },
@@ -112,12 +114,22 @@ export async function detectRoutes(app: FastifyInstance, ctx: AppContext): Promi
         if (err instanceof AppError && err.status === 413) reply.header('connection', 'close');
         throw err;
       });
-      // The JPEG re-encode (for storage) runs while the model works on the small decoded pixels.
-      const { normalized, pixels } = await prepareImage(upload, { maxPixels: config.maxImagePixels });
-      const detection = pixels.then((p) => detector.detect(upload, { pixels: p }));
-      detection.catch(() => {});
-      const { jpeg } = await normalized;
-      const faces = (await detection).slice().sort((a, b) => area(b) - area(a));
+      // Decoding, detection and the re-encode hold one of the queue's slots (one per model worker),
+      // so concurrent uploads of huge images cannot decode all at once; a full queue answers 503.
+      const gone = new AbortController();
+      const onClose = () => gone.abort(new AppError(499, 'client_closed', 'Client closed the request'));
+      reply.raw.once('close', onClose);
+      const { jpeg, faces: found } = await detectQueue
+        .run(async () => {
+          // The JPEG re-encode (for storage) runs while the model works on the small decoded pixels.
+          const { normalized, pixels } = await prepareImage(upload, { maxPixels: config.maxImagePixels });
+          const detection = pixels.then((p) => detector.detect(upload, { pixels: p }));
+          detection.catch(() => {});
+          const { jpeg } = await normalized;
+          return { jpeg, faces: await detection };
+        }, gone.signal)
+        .finally(() => reply.raw.off('close', onClose));
+      const faces = found.slice().sort((a, b) => area(b) - area(a));
       const top = faces[0];
       if (!top) {
         throw new AppError(422, 'no_face_detected', 'No face detected', 'No face was found in the image.');

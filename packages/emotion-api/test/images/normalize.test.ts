@@ -122,6 +122,23 @@ describe('normalizeImage', () => {
     assert.ok(Math.abs(px.scale * px.width - 607) < 1e-9);
   });
 
+  it('prepareImage: a PNG gives the same JPEG as normalizeImage and pixels of that JPEG, decoded once', async () => {
+    const png = await sharp(await fixture('Happy-test.jpg'))
+      .png()
+      .toBuffer();
+    const { normalized, pixels } = await prepareImage(png);
+    const [out, px] = [await normalized, await pixels];
+    assert.deepEqual(out.jpeg, (await normalizeImage(png)).jpeg);
+    const width = Math.round((607 / 1079) * DETECT_MAX_SIDE);
+    assert.deepEqual([px.width, px.height], [width, DETECT_MAX_SIDE]);
+    assert.ok(Math.abs(px.scale * px.width - 607) < 1e-9);
+    const fromJpeg = await sharp(out.jpeg)
+      .resize({ width: DETECT_MAX_SIDE, height: DETECT_MAX_SIDE, fit: 'inside' })
+      .raw()
+      .toBuffer();
+    assert.deepEqual(px.data, fromJpeg);
+  });
+
   it('prepareImage refuses what normalizeImage refuses, before decoding', async () => {
     await rejectsWith(prepareImage(Buffer.from('not an image')), 415, 'unsupported_media_type');
     const png = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#888' } })
