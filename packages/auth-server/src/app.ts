@@ -187,13 +187,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   return app;
 }
 
+type ErrSerializer = NonNullable<NonNullable<FastifyLoggerOptions['serializers']>['err']>;
+
 /**
  * The logger: pino at `config.logLevel` (or the caller's options), never writing credentials
  * (Authorization, cookies) or anything of a failed query: every error goes through
  * {@link serializeError}, whatever logger options are given.
  */
-type ErrSerializer = NonNullable<NonNullable<FastifyLoggerOptions['serializers']>['err']>;
-
 function loggerOptions(
   config: Config,
   given: FastifyServerOptions['logger'],

@@ -240,6 +240,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     return { value, file };
   });
+  if (secrets[0]?.value !== undefined && secrets[0].value === secrets[1]?.value) {
+    problems.push('SERVICE_KEY must differ from JWT_SECRET_KEY (a service must not be able to sign tokens)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const [jwtSecret, service] = secrets.map(({ value, file }) => ({
     value: value ?? readOrCreateDevSecret(dataDir, file),

@@ -90,6 +90,10 @@ describe('loadConfig', () => {
       /SERVICE_KEY must be at least 32 bytes/,
     );
     assert.equal(loadConfig({ ...prod, SERVICE_KEY: 'k'.repeat(32) }).serviceKey, 'k'.repeat(32));
+    assert.throws(
+      () => loadConfig({ ...prod, SERVICE_KEY: 'x'.repeat(32) }),
+      /SERVICE_KEY must differ from JWT_SECRET_KEY/,
+    );
   });
 
   test('outside production creates DATA_DIR/dev-service-key once (mode 0600), apart from the JWT secret, and reuses it', (t) => {
