@@ -5,12 +5,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 /** The access-token cookie lives as long as the refresh token (30 days), see DESIGN §4. */
 export const SESSION_COOKIE_MAX_AGE_SEC = 30 * 24 * 60 * 60;
 export const DEVICE_COOKIE_MAX_AGE_SEC = 365 * 24 * 60 * 60;
+/** The sign-up verifier cookie lives as long as the verification link it goes with (24 h). */
+export const SIGNUP_VERIFIER_MAX_AGE_SEC = 24 * 60 * 60;
 
 export interface CookieNames {
   access: string;
   refresh: string;
   csrf: string;
   device: string;
+  /** The PKCE verifier of this browser's last registration (`/auth/register` → `/auth/verify`). */
+  signupVerifier: string;
 }
 
 /** Plain names in development; `__Host-`/`__Secure-` prefixed (and `Secure`) in production. */
@@ -21,8 +25,15 @@ export function cookieNames(production: boolean): CookieNames {
         refresh: '__Secure-refresh_token',
         csrf: '__Host-csrf_token',
         device: '__Secure-device_token',
+        signupVerifier: '__Host-signup_verifier',
       }
-    : { access: 'access_token', refresh: 'refresh_token', csrf: 'csrf_token', device: 'device_token' };
+    : {
+        access: 'access_token',
+        refresh: 'refresh_token',
+        csrf: 'csrf_token',
+        device: 'device_token',
+        signupVerifier: 'signup_verifier',
+      };
 }
 
 /** Sets and clears the session cookies of emotion-api. */
@@ -78,6 +89,35 @@ export class SessionCookies {
     reply.clearCookie(this.names.access, { httpOnly: true, sameSite: 'lax', path: '/', secure });
     reply.clearCookie(this.names.refresh, { httpOnly: true, sameSite: 'strict', path: '/auth', secure });
     reply.clearCookie(this.names.csrf, { httpOnly: false, sameSite: 'lax', path: '/', secure });
+  }
+
+  /**
+   * Keeps the PKCE verifier of a registration in this browser only (HttpOnly, 24 h like the
+   * link): verifying signs in only where it was registered (issue 10 #1). Path=/auth in
+   * development; `__Host-` requires Path=/ in production.
+   */
+  setSignupVerifier(reply: FastifyReply, verifier: string): void {
+    reply.setCookie(this.names.signupVerifier, verifier, {
+      ...this.signupVerifierAttributes(),
+      maxAge: SIGNUP_VERIFIER_MAX_AGE_SEC,
+    });
+  }
+
+  clearSignupVerifier(reply: FastifyReply): void {
+    reply.clearCookie(this.names.signupVerifier, this.signupVerifierAttributes());
+  }
+
+  private signupVerifierAttributes() {
+    return {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: this.production ? '/' : '/auth',
+      secure: this.production,
+    } as const;
+  }
+
+  signupVerifier(request: FastifyRequest): string | undefined {
+    return nonEmpty(request.cookies[this.names.signupVerifier]);
   }
 
   accessToken(request: FastifyRequest): string | undefined {

@@ -1,4 +1,4 @@
-import type { LoginSession } from '@emotion-app/auth-client';
+import { createCodeVerifier, type LoginSession } from '@emotion-app/auth-client';
 import {
   ChangePasswordBody,
   EmailBody,
@@ -8,9 +8,9 @@ import {
   ResetPasswordBody,
   SessionsResponse,
   StatusMessage,
-  TokenBody,
   UpdateUserBody,
   User,
+  VerifyBody,
 } from '@emotion-app/auth-client/contract';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -30,6 +30,17 @@ const SessionResponse = Type.Object({
   tokenType: Type.Literal('Bearer'),
 });
 
+/** `User` without its `$id`, which may appear only once in a response schema (the union below has two). */
+const VerifiedUser = Type.Object(User.properties);
+/** POST /auth/verify in the browser that registered: signed in, cookies set. */
+const VerifiedSignedIn = Type.Object({
+  ...SessionResponse.properties,
+  user: VerifiedUser,
+  signedIn: Type.Literal(true),
+});
+/** POST /auth/verify anywhere else: the address is confirmed, no session; sign in with the password. */
+const VerifiedOnly = Type.Object({ user: VerifiedUser, signedIn: Type.Literal(false) });
+
 const TokenUser = Type.Object({
   id: Type.String(),
   email: Type.String(),
@@ -41,6 +52,8 @@ const TokenUser = Type.Object({
 });
 
 const tags = ['auth'];
+/** RFC 7636 §4.1 code verifier, as auth-server's schema accepts it. */
+const PKCE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
 /** The `/auth/*` proxy to auth-server (DESIGN §4): cookies for browsers, JSON for everyone. */
 export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -81,13 +94,24 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       config: noCsrf,
       schema: {
         tags,
-        summary: 'Create an account',
+        summary: 'Create an account; binds the verification link to this browser',
+        description:
+          'Sends auth-server the S256 challenge of a fresh PKCE verifier kept in an HttpOnly cookie ' +
+          `(${cookies.names.signupVerifier}, 24 h), so that POST /auth/verify signs in only in this browser. ` +
+          'A client that sends its own codeChallenge gets no cookie and passes its codeVerifier to /auth/verify.',
         body: RegisterBody,
         response: { 201: StatusMessage, ...ProblemResponses },
       },
     },
     async (request, reply) => {
-      const result = await auth.register(request.body, forward(request));
+      const body = request.body;
+      let codeChallenge = body.codeChallenge;
+      let verifier: string | undefined;
+      if (codeChallenge === undefined) {
+        ({ verifier, challenge: codeChallenge } = await createCodeVerifier());
+      }
+      const result = await auth.register({ ...body, codeChallenge }, forward(request));
+      if (verifier !== undefined) cookies.setSignupVerifier(reply, verifier);
       return reply.code(201).send(result);
     },
   );
@@ -120,14 +144,33 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       config: noCsrf,
       schema: {
         tags,
-        summary: 'Complete email verification with the mailed token; sets the session cookies',
-        body: TokenBody,
-        response: { 200: SessionResponse, ...ProblemResponses },
+        summary:
+          'Complete email verification with the mailed token; signs in only the browser that registered',
+        description:
+          `With the ${cookies.names.signupVerifier} cookie set by POST /auth/register in this browser (or the ` +
+          'codeVerifier of a codeChallenge the client sent itself): 200 session JSON with `signedIn: true`, ' +
+          'and the session cookies. Anywhere else (another browser or device, a mail scanner): the address ' +
+          'is confirmed all the same, but the answer is 200 `{ user, signedIn: false }` with no session and ' +
+          'no cookies: the user signs in with the password. 400 invalid_or_expired_token for a used, ' +
+          'unknown or expired token.',
+        body: VerifyBody,
+        response: { 200: Type.Union([VerifiedSignedIn, VerifiedOnly]), ...ProblemResponses },
       },
     },
     async (request, reply) => {
-      const session = await auth.verifyEmail(request.body.token, forward(request));
-      return sendSession(reply, session);
+      const { token } = request.body;
+      const fromCookie = cookies.signupVerifier(request);
+      // A mangled cookie counts as none (the link still verifies the address, without signing in).
+      const codeVerifier =
+        request.body.codeVerifier ?? (fromCookie && PKCE_VERIFIER.test(fromCookie) ? fromCookie : undefined);
+      const answer = await auth.verifyEmail(token, {
+        ...forward(request),
+        ...(codeVerifier ? { codeVerifier } : {}),
+      });
+      // The link is spent (verifying consumes every link of the account): so is the verifier.
+      cookies.clearSignupVerifier(reply);
+      if (!('accessToken' in answer)) return { user: answer.user, signedIn: false as const };
+      return { ...sendSession(reply, answer), signedIn: true as const };
     },
   );
 

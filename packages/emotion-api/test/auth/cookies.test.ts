@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { EmotionDetector } from '../../src/model/index.js';
 import {
   type AuthServer,
+  CookieJar,
   PASSWORD,
   type SignedInUser,
   setCookies,
@@ -10,6 +11,8 @@ import {
   startApi,
   startAuthServer,
   type TestApi,
+  uniqueEmail,
+  verificationToken,
 } from '../helpers/servers.js';
 
 const idleDetector: EmotionDetector = {
@@ -90,6 +93,39 @@ describe('production cookies and auth-server throttling (real auth-server)', () 
         .sort(),
       ['__Host-access_token', '__Host-csrf_token', '__Secure-refresh_token'],
     );
+  });
+
+  it('keeps the sign-up verifier in __Host-signup_verifier (Path=/, Secure, HttpOnly) in production, and verifying with it signs in', async () => {
+    const email = uniqueEmail('prod-signup');
+    const register = await prod.app.inject({
+      method: 'POST',
+      url: '/auth/register',
+      payload: { name: 'Prod', email, password: PASSWORD },
+    });
+    assert.equal(register.statusCode, 201, register.body);
+    assert.deepEqual(
+      setCookies(register).map((c) => [c.name, c.attributes]),
+      [
+        [
+          '__Host-signup_verifier',
+          { 'max-age': String(24 * 60 * 60), path: '/', httponly: true, secure: true, samesite: 'Lax' },
+        ],
+      ],
+    );
+    const jar = new CookieJar().update(register);
+    const verify = await prod.app.inject({
+      method: 'POST',
+      url: '/auth/verify',
+      headers: { cookie: jar.header() },
+      payload: { token: await verificationToken(auth, email) },
+    });
+    assert.equal(verify.statusCode, 200, verify.body);
+    assert.equal(verify.json().signedIn, true);
+    const names = setCookies(verify).map((c) => c.name);
+    assert.ok(names.includes('__Host-access_token'));
+    const cleared = setCookies(verify).find((c) => c.name === '__Host-signup_verifier');
+    assert.equal(cleared?.value, '');
+    assert.equal(cleared?.attributes.path, '/');
   });
 
   it("passes auth-server's 429 rate_limited through with its Retry-After", async () => {

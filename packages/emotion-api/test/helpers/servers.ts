@@ -178,22 +178,38 @@ export interface SignedInUser {
   userId: string;
 }
 
-/** Registers through emotion-api, verifies with the mailed token (sets cookies) and returns the session. */
+/**
+ * Registers through emotion-api and verifies with the mailed token in the same browser (cookie
+ * jar, so the sign-up verifier cookie goes along and verifying signs in); returns the session.
+ */
 export async function signUp(api: FastifyInstance, auth: AuthServer, label: string): Promise<SignedInUser> {
   const email = uniqueEmail(label);
+  const jar = new CookieJar();
   const register = await api.inject({
     method: 'POST',
     url: '/auth/register',
     payload: { name: label, email, password: PASSWORD },
   });
   if (register.statusCode !== 201) throw new Error(`register: ${register.statusCode} ${register.body}`);
+  jar.update(register);
   const token = await verificationToken(auth, email);
-  const verify = await api.inject({ method: 'POST', url: '/auth/verify', payload: { token } });
+  const verify = await api.inject({
+    method: 'POST',
+    url: '/auth/verify',
+    headers: { cookie: jar.header() },
+    payload: { token },
+  });
   if (verify.statusCode !== 200) throw new Error(`verify: ${verify.statusCode} ${verify.body}`);
-  const body = verify.json() as { accessToken: string; refreshToken: string; user: { id: string } };
+  const body = verify.json() as {
+    accessToken: string;
+    refreshToken: string;
+    user: { id: string };
+    signedIn: boolean;
+  };
+  if (!body.signedIn) throw new Error(`verify did not sign in: ${verify.body}`);
   return {
     email,
-    jar: new CookieJar().update(verify),
+    jar: jar.update(verify),
     accessToken: body.accessToken,
     refreshToken: body.refreshToken,
     userId: body.user.id,

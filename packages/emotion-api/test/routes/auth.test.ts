@@ -53,7 +53,7 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
     await auth?.stop();
   });
 
-  it('sets access, refresh and CSRF cookies with the exact attributes on POST /auth/verify', async () => {
+  it('sets access, refresh and CSRF cookies with the exact attributes on POST /auth/verify in the browser that registered', async () => {
     const email = uniqueEmail('cookies');
     const register = await api.app.inject({
       method: 'POST',
@@ -61,10 +61,28 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
       payload: { name: 'Cookie', email, password: PASSWORD },
     });
     assert.equal(register.statusCode, 201);
+    const signup = setCookies(register);
+    assert.deepEqual(
+      signup.map((c) => [c.name, c.attributes]),
+      [
+        [
+          'signup_verifier',
+          { 'max-age': String(24 * 60 * 60), path: '/auth', httponly: true, samesite: 'Lax' },
+        ],
+      ],
+    );
+    assert.match(signup[0]?.value ?? '', /^[\w-]{43}$/);
+    const jar = new CookieJar().update(register);
     const token = await verificationToken(auth, email);
-    const res = await api.app.inject({ method: 'POST', url: '/auth/verify', payload: { token } });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/auth/verify',
+      headers: { cookie: jar.header() },
+      payload: { token },
+    });
     assert.equal(res.statusCode, 200);
     const body = res.json();
+    assert.equal(body.signedIn, true);
     assert.equal(body.user.email, email);
     assert.equal(body.user.emailVerified, true);
     assert.equal(body.tokenType, 'Bearer');
@@ -72,7 +90,12 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
     assert.equal(typeof body.expiresIn, 'number');
 
     const cookies = Object.fromEntries(setCookies(res).map((c) => [c.name, c.attributes]));
-    assert.deepEqual(Object.keys(cookies).sort(), ['access_token', 'csrf_token', 'refresh_token']);
+    assert.deepEqual(Object.keys(cookies).sort(), [
+      'access_token',
+      'csrf_token',
+      'refresh_token',
+      'signup_verifier',
+    ]);
     assert.deepEqual(cookies.access_token, {
       'max-age': THIRTY_DAYS,
       path: '/',
@@ -86,6 +109,8 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
       samesite: 'Strict',
     });
     assert.deepEqual(cookies.csrf_token, { 'max-age': THIRTY_DAYS, path: '/', samesite: 'Lax' });
+    jar.update(res);
+    assert.equal(jar.get('signup_verifier'), undefined, 'the sign-up verifier is cleared once used');
     const values = Object.fromEntries(setCookies(res).map((c) => [c.name, c.value]));
     assert.equal(values.access_token, body.accessToken);
     assert.equal(values.refresh_token, body.refreshToken);
@@ -94,6 +119,65 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
     const again = await api.app.inject({ method: 'POST', url: '/auth/verify', payload: { token } });
     assert.equal(again.statusCode, 400);
     assert.equal(again.json().code, 'invalid_or_expired_token');
+  });
+
+  it('verifying in another browser confirms the address but signs nobody in: signedIn false, no session cookies', async () => {
+    const email = uniqueEmail('elsewhere');
+    const register = await api.app.inject({
+      method: 'POST',
+      url: '/auth/register',
+      payload: { name: 'Elsewhere', email, password: PASSWORD },
+    });
+    assert.equal(register.statusCode, 201);
+    const token = await verificationToken(auth, email);
+    // Another browser: none of the registering browser's cookies, maybe a sign-up cookie of its own.
+    const other = new CookieJar();
+    other.set('signup_verifier', 'x'.repeat(43));
+    for (const headers of [{}, { cookie: other.header() }]) {
+      const res = await api.app.inject({ method: 'POST', url: '/auth/verify', headers, payload: { token } });
+      if (res.statusCode === 400) {
+        assert.equal(res.json().code, 'invalid_or_expired_token', 'the link was spent by the first try');
+        continue;
+      }
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(Object.keys(res.json()).sort(), ['signedIn', 'user']);
+      assert.equal(res.json().signedIn, false);
+      assert.equal(res.json().user.email, email);
+      assert.equal(res.json().user.emailVerified, true);
+      const names = setCookies(res).map((c) => c.name);
+      for (const name of ['access_token', 'refresh_token', 'csrf_token']) {
+        assert.ok(!names.includes(name), `no ${name} cookie`);
+      }
+    }
+    // The address is verified: the owner signs in with the password.
+    const login = await api.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { email, password: PASSWORD },
+    });
+    assert.equal(login.statusCode, 200, login.body);
+  });
+
+  it('a non-browser client can bind the link itself: its own codeChallenge at register, its codeVerifier at verify', async () => {
+    const { createCodeVerifier } = await import('@emotion-app/auth-client');
+    const { verifier, challenge } = await createCodeVerifier();
+    const email = uniqueEmail('cli');
+    const register = await api.app.inject({
+      method: 'POST',
+      url: '/auth/register',
+      payload: { name: 'Cli', email, password: PASSWORD, codeChallenge: challenge },
+    });
+    assert.equal(register.statusCode, 201);
+    assert.deepEqual(setCookies(register), [], 'no cookie: the client keeps its verifier');
+    const token = await verificationToken(auth, email);
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/auth/verify',
+      payload: { token, codeVerifier: verifier },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().signedIn, true);
+    assert.equal(typeof res.json().accessToken, 'string');
   });
 
   it('redirects GET /auth/verify?token= to the web page without consuming the token', async () => {
