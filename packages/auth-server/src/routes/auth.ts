@@ -34,15 +34,21 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { ctx } = app;
   const { throttle } = ctx;
 
-  /** Token-guessing limits count refused one-time tokens only, so many real sign-ups from one IP pass. */
+  /**
+   * Token-guessing limits count refused one-time tokens only, so many real sign-ups from one IP
+   * pass. The failure is reserved before the work (concurrent guesses cannot all slip past the
+   * limit) and given back unless the token was refused.
+   */
   async function limitTokenGuesses<T>(rule: 'verify' | 'reset', ip: string, work: () => Promise<T>) {
-    await throttle.check(rule, ip);
+    await throttle.reserve(rule, ip);
+    let refused = false;
     try {
       return await work();
     } catch (err) {
-      if (err instanceof AppError && err.code === 'invalid_or_expired_token')
-        await throttle.recordFailure(rule, ip);
+      refused = err instanceof AppError && err.code === 'invalid_or_expired_token';
       throw err;
+    } finally {
+      if (!refused) await throttle.release(rule, ip);
     }
   }
 

@@ -24,16 +24,16 @@
  *   for an unknown email. A known device skips (and never adds to) the account-wide `loginAccount`
  *   limit; `loginIp` and `loginAccountIp` still apply.
  * - Per-IP keys count an IPv6 client by its /64 and `::ffff:a.b.c.d` as `a.b.c.d` ({@link ipBucket}).
- * - register: `consume('register', ip)`; verify: `consume('verify', ip)`;
- *   reset-password: `consume('reset', ip)`; refresh: `consume('refresh', ip)`.
+ * - register: `consume('register', ip)`; refresh: `consume('refresh', ip)`.
  * - resend-verification: `consume('resendIp', ip)` then `consume('resendEmail', email)`;
  *   forgot-password: `consume('forgotIp', ip)` then `consume('forgotEmail', email)`. To keep these
  *   answers identical for known and unknown addresses, throttle by the address as typed (normalized),
  *   whether or not an account exists.
- * - Generic: `consume(rule, key)` counts and throws when over; `check(rule, key)` throws when
- *   already at the limit and counts nothing; `recordFailure(rule, key)` counts without throwing;
- *   `reset(rule, key)` forgets. (`check` then `recordFailure` around slow work lets concurrent
- *   requests all pass the check: reserve with `consume` where that matters, as `reserveLogin` does.)
+ * - verify and reset-password count refused tokens only: `reserve(rule, ip)` before the work
+ *   (atomic, so concurrent guesses cannot all pass), `release(rule, ip)` unless the token was refused.
+ * - Generic: `consume(rule, key)` counts and throws when over; `reserve(rule, key)` counts a failure
+ *   up front and throws (counting nothing) when over; `release(rule, key)` gives one back;
+ *   `reset(rule, key)` forgets.
  *
  * Over a limit every method throws {@link ThrottledError} `{ rule, retryAfterSec, code: 'rate_limited',
  * statusCode: 429 }`. Store errors (Redis down) propagate as ordinary errors (a 500), never as a pass.

@@ -86,18 +86,23 @@ export class Throttle {
   }
 
   /**
-   * Throws {@link ThrottledError} when `max` events are already counted in the window; counts
-   * nothing. For failure-counted rules: check before the work, {@link recordFailure} after a failure.
+   * Counts one failure up front, atomically, and throws {@link ThrottledError} (counting nothing)
+   * when that is over the limit. For failure-counted rules whose work runs concurrently: N
+   * parallel attempts cannot all pass a check made before any was recorded. The caller gives the
+   * failure back with {@link release} when the attempt did not fail.
    */
-  async check(rule: ThrottleRule, key: string): Promise<HitResult> {
-    const state = await this.#store.peek(this.#key(rule, key));
-    if (state.count >= this.#limits[rule].max) throw new ThrottledError(rule, this.#retryAfter(state));
-    return state;
+  async reserve(rule: ThrottleRule, key: string): Promise<void> {
+    const { max, windowSec } = this.#limits[rule];
+    const state = await this.#store.hit(this.#key(rule, key), windowSec * 1000);
+    if (state.count > max) {
+      await this.release(rule, key);
+      throw new ThrottledError(rule, this.#retryAfter(state));
+    }
   }
 
-  /** Counts one failure (never throws {@link ThrottledError}; the next {@link check} does). */
-  async recordFailure(rule: ThrottleRule, key: string): Promise<HitResult> {
-    return this.#store.hit(this.#key(rule, key), this.#limits[rule].windowSec * 1000);
+  /** Gives back one count of `rule` for `key` (never below zero). */
+  async release(rule: ThrottleRule, key: string): Promise<void> {
+    await this.#store.release(this.#key(rule, key));
   }
 
   /** Forgets the window of `rule` for `key`. */
@@ -121,15 +126,13 @@ export class Throttle {
     const counted: [ThrottleRule, string][] = [['loginAccountIp', accountIpKey(attempt)]];
     if (!attempt.knownDevice) counted.push(['loginAccount', attempt.account]);
     const giveBack = (reserved: [ThrottleRule, string][]) =>
-      Promise.all(reserved.map(([rule, key]) => this.#store.release(this.#key(rule, key))));
+      Promise.all(reserved.map(([rule, key]) => this.release(rule, key)));
 
     const reserved: [ThrottleRule, string][] = [];
     try {
       for (const [rule, key] of counted) {
-        const { max, windowSec } = this.#limits[rule];
-        const state = await this.#store.hit(this.#key(rule, key), windowSec * 1000);
+        await this.reserve(rule, key);
         reserved.push([rule, key]);
-        if (state.count > max) throw new ThrottledError(rule, this.#retryAfter(state));
       }
     } catch (err) {
       await giveBack(reserved);

@@ -111,6 +111,24 @@ describe('throttling (memory store)', () => {
     assertRateLimited(await post(app, '/api/auth/verify', { token: 'guess-3' }));
   });
 
+  test('concurrent token guesses on verify and reset: at most the limit are checked, the rest 429', async (t) => {
+    const { app } = await startApp(t, dialect, {
+      env: { RATE_LIMIT_VERIFY: '3/300', RATE_LIMIT_RESET: '3/300' },
+    });
+    for (const [path, body] of [
+      ['/api/auth/verify', (i: number) => ({ token: `guess-${i}` })],
+      [
+        '/api/auth/reset-password',
+        (i: number) => ({ token: `guess-${i}`, password: 'Vivid-Sunset-Harbor-2049' }),
+      ],
+    ] as const) {
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => post(app, path, body(i))));
+      const codes = answers.map((res) => res.statusCode);
+      assert.equal(codes.filter((c) => c === 400).length, 3, `${path}: ${codes.join(',')}`);
+      assert.equal(codes.filter((c) => c === 429).length, 9, `${path}: ${codes.join(',')}`);
+    }
+  });
+
   test('two IPv6 clients in one /64 share the login-IP budget; a client in another /64 does not', async (t) => {
     const { app } = await startApp(t, dialect, { env: { RATE_LIMIT_LOGIN_IP: '3/300' } });
     for (let i = 1; i <= 3; i++) {

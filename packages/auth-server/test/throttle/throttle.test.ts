@@ -75,12 +75,19 @@ describe('Throttle', () => {
     assert.match(seen[0] ?? '', /^forgotEmail:[A-Za-z0-9_-]{43}$/);
   });
 
-  test('check counts nothing and throws once max failures are recorded', async () => {
-    for (let i = 0; i < 10; i++) await throttle.check('loginAccount', 'alice@example.com');
-    for (let i = 0; i < 4; i++) await throttle.recordFailure('loginAccount', 'alice@example.com');
-    await throttle.check('loginAccount', 'alice@example.com');
-    await throttle.recordFailure('loginAccount', 'alice@example.com');
-    await assertThrottled(throttle.check('loginAccount', 'alice@example.com'), 'loginAccount', 3600);
+  test('reserve lets max failures through, refuses the next without counting it, and release gives one back', async () => {
+    for (let i = 0; i < 5; i++) await throttle.reserve('loginAccount', 'alice@example.com');
+    await assertThrottled(throttle.reserve('loginAccount', 'alice@example.com'), 'loginAccount', 3600);
+    await throttle.release('loginAccount', 'alice@example.com');
+    await throttle.reserve('loginAccount', 'alice@example.com');
+    await assertThrottled(throttle.reserve('loginAccount', 'alice@example.com'), 'loginAccount', 3600);
+  });
+
+  test('concurrent reservations: exactly max of them pass', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => throttle.reserve('loginAccount', 'bob@example.com')),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 5);
   });
 
   test('reset clears a rule for a key', async () => {
