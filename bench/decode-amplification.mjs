@@ -3,14 +3,16 @@
 // images (6320×6320, 40 megapixels, just under MAX_IMAGE_MEGAPIXELS) against a real emotion-api
 // process (dist/main.js when built, else src/main.ts under tsx), with a Bearer JWT minted here
 // (HS256, same AUTH_JWT_SECRET; no auth-server needed). Prints the server's RSS after start and
-// after one warm-up upload per model worker (each loads its full-range face detector once), then,
-// for the burst, the wall time, the answers by status, and the RSS after it and at its peak.
+// after one warm-up upload per model worker (with BENCH_IMAGE=specks each worker then loads its
+// full-range face detector once), then, for the burst, the wall time, the answers by status, and
+// the RSS after it and at its peak.
 //
 //   npm run build -w packages/emotion-api && node bench/decode-amplification.mjs
 //
 // Options (env): BENCH_CONCURRENCY (uploads sent at once, default 16), BENCH_ROUNDS (default 1),
-// BENCH_SIDE (pixels per side, default 6320), BENCH_WORKERS (MODEL_WORKERS, default: the cores),
-// BENCH_QUEUE_MAX (DETECT_QUEUE_MAX, default: the server's default). The server inherits this
+// BENCH_SIDE (pixels per side, default 6320), BENCH_IMAGE (flat or specks, see bombPng),
+// BENCH_WORKERS (MODEL_WORKERS, default: the cores), BENCH_QUEUE_MAX (DETECT_QUEUE_MAX, default:
+// the server's default). The server inherits this
 // process's environment: `MALLOC_MMAP_THRESHOLD_=131072 node bench/decode-amplification.mjs`
 // measures it as `npm start --workspace packages/emotion-api` runs it (glibc's threshold fixed).
 import { spawn } from 'node:child_process';
@@ -33,9 +35,19 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
 const side = Number(process.env.BENCH_SIDE ?? 6320);
 const workers = process.env.BENCH_WORKERS ?? String(availableParallelism());
+const imageKind = process.env.BENCH_IMAGE ?? 'flat';
 
-/** A PNG that compresses to a few hundred KB but decodes to side×side RGB: a few grey bands and noise specks. */
-async function bombPng() {
+/**
+ * A PNG that is tiny compressed but decodes to side×side RGB. `flat` (default): one grey, about
+ * 130 KB, like the review's 167 KB files (the model sees a blank image and stops there);
+ * `specks`: grey with 400 noise tiles, about 420 KB, so the face detectors run as well.
+ */
+async function bombPng(kind) {
+  const canvas = {
+    create: { width: side, height: side, channels: 3, background: '#808080' },
+    limitInputPixels: false,
+  };
+  if (kind === 'flat') return sharp(canvas).png().toBuffer();
   const tile = 64;
   const noise = Buffer.alloc(tile * tile * 3);
   for (let i = 0; i < noise.length; i += 97) noise[i] = (i * 31) & 0xff;
@@ -46,13 +58,7 @@ async function bombPng() {
   for (let i = 0; i < 400; i++) {
     composites.push({ input: speck, left: (i * 997) % (side - tile), top: (i * 1543) % (side - tile) });
   }
-  return sharp({
-    create: { width: side, height: side, channels: 3, background: '#7f8790' },
-    limitInputPixels: false,
-  })
-    .composite(composites)
-    .png({ compressionLevel: 9 })
-    .toBuffer();
+  return sharp(canvas).composite(composites).png({ compressionLevel: 9 }).toBuffer();
 }
 
 function mintJwt(secret) {
@@ -145,10 +151,10 @@ async function startServer(dataDir, secret, port) {
 }
 
 async function main() {
-  const png = await bombPng();
+  const png = await bombPng(imageKind);
   const meta = await sharp(png).metadata();
   console.log(
-    `${concurrency} concurrent uploads × ${rounds} of a ${meta.width}×${meta.height} PNG of ${(png.length / 1024).toFixed(0)} KB; ` +
+    `${concurrency} concurrent uploads × ${rounds} of a ${meta.width}×${meta.height} ${imageKind} PNG of ${(png.length / 1024).toFixed(0)} KB; ` +
       `${availableParallelism()} cores, MODEL_WORKERS=${workers}, load average ${loadavg()[0]?.toFixed(2)}; ` +
       `emotion-api from ${built ? 'dist' : 'src under tsx'}`,
   );
