@@ -66,7 +66,13 @@ const { result } = concurrently(
       prefixColor: 'magenta',
       cwd: join(root, 'packages/emotion-api'),
       command: 'node dist/main.js',
-      env: { ...shared, PORT: apiPort, AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${authPort}` },
+      env: {
+        ...shared,
+        PORT: apiPort,
+        AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${authPort}`,
+        // As the package's own start script: glibc returns freed image buffers to the OS (README, "The model").
+        MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
+      },
     },
   ],
   { prefix: 'name', killOthersOn: ['failure'], killSignal: 'SIGTERM' },
