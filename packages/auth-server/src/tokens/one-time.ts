@@ -53,6 +53,22 @@ export async function issueOneTimeToken(
   return token;
 }
 
+/**
+ * The code challenge of the user's newest verification token (used, expired or live), so a resent
+ * link signs in only the browser of the registration it stands for; undefined when it had none.
+ */
+export async function latestCodeChallenge(db: Kysely<Database>, userId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('one_time_tokens')
+    .select('code_challenge')
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'verification')
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.code_challenge ?? undefined;
+}
+
 /** A consumed verification token: whose it is and what it was bound to. */
 export interface ConsumedVerification {
   userId: string;

@@ -30,6 +30,7 @@ import {
   consumeVerificationToken,
   invalidateOneTimeTokens,
   issueOneTimeToken,
+  latestCodeChallenge,
 } from '../tokens/one-time.js';
 import { normalizeEmail } from './email.js';
 import {
@@ -144,14 +145,20 @@ export async function verifyEmail(
   return session;
 }
 
-/** A new link for a not yet verified account, bound to its current password (earlier links stay valid). */
+/**
+ * A new link for a not yet verified account, bound to its current password and to the code
+ * challenge of its newest registration (earlier links stay valid).
+ */
 export async function resendVerification(ctx: AppContext, rawEmail: string): Promise<StatusMessage> {
   const email = normalizeEmail(rawEmail);
   const key = outboxKey(ctx);
   const sent = await ctx.db.transaction().execute(async (trx) => {
     const user = await findUserByEmailForUpdate(trx, email);
     if (!user || user.email_verified_at !== null) return false;
-    const token = await issueOneTimeToken(trx, user.id, 'verification', { passwordHash: user.password_hash });
+    const token = await issueOneTimeToken(trx, user.id, 'verification', {
+      passwordHash: user.password_hash,
+      codeChallenge: await latestCodeChallenge(trx, user.id),
+    });
     await enqueueMail(trx, key, email, verificationMail(link(ctx, '/verify-email', token)));
     return true;
   });

@@ -90,6 +90,27 @@ for (const dialect of dialects()) {
       assert.equal((await login(app, VICTIM, ATTACKER_PASSWORD)).statusCode, 401);
     });
 
+    test('a resent link keeps the registration’s code challenge: it signs in only the browser that registered', async (t) => {
+      const { app } = await startApp(t, dialect);
+      const browser = pkce();
+      await registerAs(app, 'Ada', OWNER_PASSWORD, { codeChallenge: browser.challenge });
+      await post(app, '/api/auth/resend-verification', { email: VICTIM });
+      const elsewhere = await verify(app, { token: await latestToken(app, VICTIM, '/verify-email') });
+      assert.equal(elsewhere.statusCode, 200);
+      assert.deepEqual(Object.keys(elsewhere.json()), ['user'], 'another browser gets no session');
+      await post(app, '/api/auth/register', {
+        name: 'Ada',
+        email: 'second@example.com',
+        password: OWNER_PASSWORD,
+        codeChallenge: browser.challenge,
+      });
+      await post(app, '/api/auth/resend-verification', { email: 'second@example.com' });
+      const resent = await latestToken(app, 'second@example.com', '/verify-email');
+      const here = await verify(app, { token: resent, codeVerifier: browser.verifier });
+      assert.equal(here.statusCode, 200);
+      assert.ok('accessToken' in here.json(), 'the registering browser is signed in');
+    });
+
     test('registering a verified address changes nothing: same answer, password and name stay', async (t) => {
       const { app } = await startApp(t, dialect);
       await registerAs(app, 'Ada', OWNER_PASSWORD);
