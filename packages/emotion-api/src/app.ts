@@ -19,6 +19,7 @@ import { BoundedQueue } from './model/bounded-queue.js';
 import { createEmotionDetector, type EmotionDetector } from './model/index.js';
 import { authRoutes } from './routes/auth.js';
 import { detectRoutes } from './routes/detect.js';
+import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { registerWebApp, sendSpa, wantsSpa } from './routes/web.js';
@@ -144,6 +145,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await authRoutes(scope, ctx);
     await detectRoutes(scope, ctx);
     await historyRoutes(scope, ctx);
+    await exportRoutes(scope, ctx);
     await healthRoutes(scope, ctx);
   });
   if (config.webDist) await registerWebApp(app, config.webDist);

@@ -94,20 +94,27 @@ export function deletePrediction(db: Db, userId: string, id: string): Prediction
   return row ? fromRow(row) : undefined;
 }
 
-/** The caller's predictions matching the filter, newest first, and how many match in all. */
-export function listPredictions(
-  db: Db,
-  userId: string,
-  filter: PredictionFilter,
-): { items: Prediction[]; total: number } {
+/** The filter of `/logs` and `/logs/export`, without paging. */
+export type PredictionQuery = Omit<PredictionFilter, 'limit' | 'offset'>;
+
+function whereClause(filter: PredictionQuery): string {
   const where = ['user_id = @userId'];
   if (filter.emotion !== undefined) where.push('emotion = @emotion');
   if (filter.minConfidence !== undefined) where.push('confidence >= @minConfidence');
   if (filter.maxConfidence !== undefined) where.push('confidence <= @maxConfidence');
   if (filter.from !== undefined) where.push('created_at >= @from');
   if (filter.toExclusive !== undefined) where.push('created_at < @toExclusive');
+  return where.join(' AND ');
+}
+
+/** The caller's predictions matching the filter, newest first, and how many match in all. */
+export function listPredictions(
+  db: Db,
+  userId: string,
+  filter: PredictionFilter,
+): { items: Prediction[]; total: number } {
   const params = { userId, ...filter };
-  const clause = where.join(' AND ');
+  const clause = whereClause(filter);
   const total = (
     db.prepare(`SELECT count(*) AS n FROM predictions WHERE ${clause}`).get(params) as { n: number }
   ).n;
@@ -117,6 +124,39 @@ export function listPredictions(
     )
     .all(params) as Row[];
   return { items: rows.map(fromRow), total };
+}
+
+/**
+ * Every prediction of the caller matching the filter, newest first (the order of `/logs`), read
+ * lazily in keyset pages of `batchSize` rows. No statement stays open between pages: an open
+ * better-sqlite3 `.iterate()` cursor would keep the shared connection busy (every other query
+ * throws) for as long as a slow client takes to download, so each page is read at once and the
+ * next one starts after the last (created_at, rowid) seen. Memory stays at one page; rows
+ * inserted or deleted meanwhile may or may not appear, none appears twice.
+ */
+export function* iteratePredictions(
+  db: Db,
+  userId: string,
+  filter: PredictionQuery,
+  batchSize = 500,
+): Generator<Prediction, void, undefined> {
+  const clause = whereClause(filter);
+  const order = 'ORDER BY created_at DESC, rowid DESC LIMIT @batchSize';
+  const first = db.prepare(`SELECT rowid AS row_id, * FROM predictions WHERE ${clause} ${order}`);
+  const next = db.prepare(
+    `SELECT rowid AS row_id, * FROM predictions WHERE ${clause}
+       AND (created_at < @afterCreatedAt OR (created_at = @afterCreatedAt AND rowid < @afterRowId)) ${order}`,
+  );
+  const params = { userId, ...filter, batchSize };
+  let page = first.all(params) as (Row & { row_id: number })[];
+  while (page.length > 0) {
+    for (const row of page) yield fromRow(row);
+    if (page.length < batchSize) return;
+    const last = page[page.length - 1] as Row & { row_id: number };
+    page = next.all({ ...params, afterCreatedAt: last.created_at, afterRowId: last.row_id }) as (Row & {
+      row_id: number;
+    })[];
+  }
 }
 
 /** Counts of the caller's predictions by emotion and by UTC day (oldest day first). */

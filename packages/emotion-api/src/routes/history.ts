@@ -7,6 +7,7 @@ import {
   findPrediction,
   listPredictions,
   type PredictionFilter,
+  type PredictionQuery,
   predictionStats,
 } from '../db/predictions.repository.js';
 import { AppError } from '../errors.js';
@@ -23,19 +24,30 @@ import {
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** The filters of GET /logs, shared with GET /logs/export. */
+export const LogsFilterProperties = {
+  emotion: Type.Optional(EmotionLabel),
+  minConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  maxConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  from: Type.Optional(Type.String({ description: 'inclusive; YYYY-MM-DD (UTC day) or ISO-8601 date-time' })),
+  to: Type.Optional(
+    Type.String({ description: 'YYYY-MM-DD includes that whole UTC day; a date-time is exclusive' }),
+  ),
+};
+/** Those filters as the route sees them after schema validation. */
+export interface LogsFilter {
+  emotion?: unknown;
+  minConfidence?: number;
+  maxConfidence?: number;
+  from?: string;
+  to?: string;
+}
+
 const LogsQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }),
-    emotion: Type.Optional(EmotionLabel),
-    minConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-    maxConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-    from: Type.Optional(
-      Type.String({ description: 'inclusive; YYYY-MM-DD (UTC day) or ISO-8601 date-time' }),
-    ),
-    to: Type.Optional(
-      Type.String({ description: 'YYYY-MM-DD includes that whole UTC day; a date-time is exclusive' }),
-    ),
+    ...LogsFilterProperties,
   },
   { additionalProperties: false },
 );
@@ -56,6 +68,23 @@ function parseBound(name: 'from' | 'to', value: string): string {
     throw invalid(name, 'is not a valid date');
   }
   return new Date(dateOnly && name === 'to' ? time + 86_400_000 : time).toISOString();
+}
+
+/** Checks the filters of a /logs query (beyond the schema) and turns them into a repository query. */
+export function toPredictionQuery(q: LogsFilter): PredictionQuery {
+  const filter: PredictionQuery = {};
+  if (typeof q.emotion === 'string') filter.emotion = q.emotion as Emotion;
+  if (q.minConfidence !== undefined) filter.minConfidence = q.minConfidence;
+  if (q.maxConfidence !== undefined) filter.maxConfidence = q.maxConfidence;
+  if (q.minConfidence !== undefined && q.maxConfidence !== undefined && q.minConfidence > q.maxConfidence) {
+    throw invalid('minConfidence', 'must not be greater than maxConfidence');
+  }
+  if (q.from !== undefined) filter.from = parseBound('from', q.from);
+  if (q.to !== undefined) filter.toExclusive = parseBound('to', q.to);
+  if (filter.from !== undefined && filter.toExclusive !== undefined && filter.from >= filter.toExclusive) {
+    throw invalid('from', 'must be before to');
+  }
+  return filter;
 }
 
 /** The caller's history: GET /logs, DELETE /logs/:id, GET /images/:id, GET /stats. */
@@ -86,26 +115,7 @@ export async function historyRoutes(instance: FastifyInstance, ctx: AppContext):
     },
     async (request) => {
       const q = request.query;
-      const filter: PredictionFilter = { limit: q.limit, offset: q.offset };
-      if (typeof q.emotion === 'string') filter.emotion = q.emotion as Emotion;
-      if (q.minConfidence !== undefined) filter.minConfidence = q.minConfidence;
-      if (q.maxConfidence !== undefined) filter.maxConfidence = q.maxConfidence;
-      if (
-        q.minConfidence !== undefined &&
-        q.maxConfidence !== undefined &&
-        q.minConfidence > q.maxConfidence
-      ) {
-        throw invalid('minConfidence', 'must not be greater than maxConfidence');
-      }
-      if (q.from !== undefined) filter.from = parseBound('from', q.from);
-      if (q.to !== undefined) filter.toExclusive = parseBound('to', q.to);
-      if (
-        filter.from !== undefined &&
-        filter.toExclusive !== undefined &&
-        filter.from >= filter.toExclusive
-      ) {
-        throw invalid('from', 'must be before to');
-      }
+      const filter: PredictionFilter = { ...toPredictionQuery(q), limit: q.limit, offset: q.offset };
       const { items, total } = listPredictions(db, request.user.id, filter);
       return { items: items.map(toPredictionResponse), total, limit: q.limit, offset: q.offset };
     },
