@@ -82,8 +82,8 @@ export function alreadyRegisteredUnverifiedMail(verifyUrl: string): MailContent 
       greeting(),
       [
         'Someone tried to register a new account with this email address, but an account with this address already exists and is waiting for its email to be verified.',
-        'If this was you just now, verify your email with the link below (valid for 24 hours): it sets the password you chose in that registration, and earlier links no longer work.',
-        'If it was not you, do not use the link and ignore this mail. To finish setting up your account with your own password, register again or choose "Forgot password" on the sign-in page.',
+        'If this was you just now, verify your email with the link below (valid for 24 hours) in the browser you registered in: it sets the password you chose in that registration.',
+        'If it was not you, do not use the link and ignore this mail: the link of your own registration still works.',
       ],
       { label: 'Verify your email', url: verifyUrl },
     ),
@@ -105,6 +105,25 @@ export function resetPasswordMail(name: string | undefined, url: string): MailCo
     ),
     template: 'password_reset',
     subject: 'Reset your password',
+  };
+}
+
+/**
+ * After a contested address (sign-ups with different passwords) was confirmed outside the browser
+ * that registered: no sign-up's password was kept, so the owner chooses one. No user text.
+ */
+export function choosePasswordMail(url: string): MailContent {
+  return {
+    ...layout(
+      greeting(),
+      [
+        'Your email address is confirmed. More than one sign-up used this address, so none of their passwords was kept.',
+        'Choose your password with the link below. It is valid for 1 hour and can be used once.',
+      ],
+      { label: 'Choose your password', url },
+    ),
+    template: 'choose_password',
+    subject: 'Choose your password',
   };
 }
 

@@ -5,6 +5,12 @@ import { hash, verify } from '@node-rs/argon2';
 const ARGON2ID = 2;
 import type { Argon2Cost } from '../config.js';
 
+/**
+ * Stored instead of a hash when no password may sign in (a contested sign-up confirmed elsewhere):
+ * not an argon2 string, so no password ever verifies against it.
+ */
+export const UNUSABLE_PASSWORD_HASH = '!no-password';
+
 export class PasswordHasher {
   readonly #cost: Argon2Cost;
   #dummy: Promise<string> | undefined;
@@ -18,6 +24,7 @@ export class PasswordHasher {
   }
 
   async verify(passwordHash: string, password: string): Promise<boolean> {
+    if (passwordHash === UNUSABLE_PASSWORD_HASH) return false;
     try {
       return await verify(passwordHash, password);
     } catch {

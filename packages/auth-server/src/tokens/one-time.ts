@@ -118,6 +118,32 @@ export async function consumeVerificationToken(
   };
 }
 
+/**
+ * Whether sign-ups with other passwords than `passwordHash` asked to verify this user's address
+ * within a verification token's lifetime: then a link opened outside the registering browser
+ * cannot tell whose password it carries.
+ */
+export async function isContestedSignUp(
+  db: Kysely<Database>,
+  userId: string,
+  passwordHash: string | null,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('one_time_tokens')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'verification')
+    .where('created_at', '>', new Date(Date.now() - ONE_TIME_TOKEN_TTL_MS.verification))
+    .where((eb) =>
+      passwordHash === null
+        ? eb('password_hash', 'is not', null)
+        : eb.or([eb('password_hash', 'is', null), eb('password_hash', '!=', passwordHash)]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Marks the token used and returns its user id; undefined when unknown, used, expired or of another kind. */
 export async function consumeOneTimeToken(
   db: Kysely<Database>,

@@ -21,14 +21,16 @@ import { enqueueMail, outboxKey } from '../mail/outbox.js';
 import {
   alreadyRegisteredMail,
   alreadyRegisteredUnverifiedMail,
+  choosePasswordMail,
   verificationMail,
 } from '../mail/templates.js';
+import { UNUSABLE_PASSWORD_HASH } from '../passwords/hash.js';
 import { assertPasswordPolicy } from '../passwords/service.js';
 import { startSession } from '../sessions/service.js';
 import {
   codeVerifierMatches,
   consumeVerificationToken,
-  invalidateOneTimeTokens,
+  isContestedSignUp,
   issueOneTimeToken,
   latestCodeChallenge,
 } from '../tokens/one-time.js';
@@ -86,10 +88,10 @@ export async function register(
     const existing = await findUserByEmail(trx, email);
     if (!existing) throw new Error('user vanished during registration');
     // Not verified yet: this newest registration's name and password replace the earlier ones
-    // and its link replaces theirs (no-op when the account got verified meanwhile).
+    // (no-op when the account got verified meanwhile). Earlier links stay valid: each sets its own
+    // registration's password, and the address is now contested (see verifyEmail).
     const replaced = await replaceUnverifiedRegistration(trx, existing.id, { name, passwordHash });
     if (replaced) {
-      await invalidateOneTimeTokens(trx, existing.id, 'verification');
       const token = await issueOneTimeToken(trx, existing.id, 'verification', binding);
       await enqueueMail(trx, key, email, alreadyRegisteredUnverifiedMail(link(ctx, '/verify-email', token)));
       return { user: replaced, existed: true, unverified: true };
@@ -116,8 +118,11 @@ export async function register(
 /**
  * Consumes the link's token (and every other verification token of the user), marks the email
  * verified and sets the password the link was bound to, in one transaction. Signs in (a Session)
- * when the registration sent no code challenge, or `codeVerifier` matches it; otherwise answers
- * `{ user }` only: the address is confirmed, and the user signs in with the password.
+ * when `codeVerifier` matches the registration's code challenge, or when it sent none and the
+ * address is not contested; otherwise answers `{ user }` only: the address is confirmed, and the
+ * user signs in with the password. A contested address (sign-ups with other passwords within 24 h)
+ * verified outside the registering browser keeps no password: a "choose your password" link is
+ * mailed instead, so no sequence of sign-ups by someone who cannot read the mailbox gets them in.
  */
 export async function verifyEmail(
   ctx: AppContext,
@@ -127,18 +132,35 @@ export async function verifyEmail(
   const verified = await ctx.db.transaction().execute(async (trx) => {
     const consumed = await consumeVerificationToken(trx, input.token);
     if (!consumed) return undefined;
-    const user = await markEmailVerified(trx, consumed.userId, consumed.passwordHash);
-    return user && { user, codeChallenge: consumed.codeChallenge };
+    const { userId, passwordHash, codeChallenge } = consumed;
+    const inRegisteringBrowser =
+      codeChallenge !== null && codeVerifierMatches(codeChallenge, input.codeVerifier);
+    // Outside the registering browser, a contested address keeps no sign-up's password: the link
+    // may carry a stranger's. The mailbox owner (who opened it) chooses one by a reset link.
+    const contested = !inRegisteringBrowser && (await isContestedSignUp(trx, userId, passwordHash));
+    const user = await markEmailVerified(trx, userId, contested ? UNUSABLE_PASSWORD_HASH : passwordHash);
+    if (!user) return undefined;
+    if (contested) {
+      const token = await issueOneTimeToken(trx, userId, 'reset');
+      await enqueueMail(
+        trx,
+        outboxKey(ctx),
+        user.email,
+        choosePasswordMail(link(ctx, '/reset-password', token)),
+      );
+    }
+    const signIn = inRegisteringBrowser || (codeChallenge === null && !contested);
+    return { user, signIn, contested };
   });
   if (!verified) throw invalidOrExpiredToken();
-  const { user, codeChallenge } = verified;
-  const signIn = codeChallenge === null || codeVerifierMatches(codeChallenge, input.codeVerifier);
+  const { user, signIn, contested } = verified;
+  if (contested) ctx.mailWorker.kick();
   await recordAuthEvent(ctx.db, ctx.log, {
     type: 'email_verified',
     userId: user.id,
     email: user.email,
     ...client,
-    detail: { signedIn: signIn },
+    detail: { signedIn: signIn, contested },
   });
   if (!signIn) return { user: toUser(user) };
   const session: Session = await startSession(ctx, user, client);
