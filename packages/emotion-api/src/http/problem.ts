@@ -118,7 +118,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error, reply);
     if (appError) {
-      if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+      // Shedding load (503 with Retry-After) is expected under a burst: one line, no stack.
+      if (appError.retryAfterSec !== undefined) request.log.warn({ code: appError.code }, 'request refused');
+      else if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
       sendProblem(reply, appError);
       return;
     }
