@@ -69,6 +69,8 @@ export interface Config {
     retryBaseMs: number;
     retryMaxMs: number;
     maxAttempts: number;
+    /** Deferred work (forgot-password's lookup) starts after a random 0..this ms (default 0). */
+    deferJitterMs?: number;
   };
 }
 
@@ -276,6 +278,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy,
     throttle: throttle.limits,
     argon2: { ...ARGON2_PRODUCTION_COST },
-    mail: { pollMs: 1000, retryBaseMs: 2000, retryMaxMs: 60 * 60 * 1000, maxAttempts: 10 },
+    mail: {
+      pollMs: 1000,
+      retryBaseMs: 2000,
+      retryMaxMs: 60 * 60 * 1000,
+      maxAttempts: 10,
+      deferJitterMs: 1000,
+    },
   });
 }

@@ -35,6 +35,11 @@ describe('loadConfig', () => {
     });
   });
 
+  test('defers forgot-password work by a random delay of up to 1 s (a request right after pays nothing for it)', (t) => {
+    const config = loadConfig({ JWT_SECRET_KEY: SECRET, DATA_DIR: tempDir(t) });
+    assert.equal(config.mail.deferJitterMs, 1000);
+  });
+
   test('accepts a fractional JWT_MAXAGE in minutes', (t) => {
     const config = loadConfig({ JWT_SECRET_KEY: SECRET, DATA_DIR: tempDir(t), JWT_MAXAGE: '0.05' });
     assert.equal(config.jwt.accessTtlSeconds, 3);

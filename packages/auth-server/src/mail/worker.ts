@@ -6,6 +6,7 @@
  * It also runs deferred mail work (`defer`): work that must happen after the request that asked
  * for it has been answered, such as forgot-password's account lookup.
  */
+import { randomInt } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -22,6 +23,11 @@ export interface MailWorkerOptions {
   maxAttempts: number;
   /** How long a claimed mail is reserved for one send attempt. */
   leaseMs?: number;
+  /**
+   * Deferred work starts after a random delay of up to this many ms (default 0), so a request
+   * sent right after another does not pay, in its timing, for that one's per-account work.
+   */
+  deferJitterMs?: number;
 }
 
 export function backoffMs(attempt: number, base: number, max: number): number {
@@ -74,7 +80,8 @@ export class MailWorker {
       this.log.warn({ task: label }, 'deferred mail work dropped: the mail worker is stopping');
       return;
     }
-    const run: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+    const delayMs = randomInt(0, (this.options.deferJitterMs ?? 0) + 1);
+    const run: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, delayMs))
       .then(task)
       .catch((err: unknown) => this.log.error({ err, task: label }, 'deferred mail work failed'))
       .finally(() => this.#deferred.delete(run));
