@@ -8,7 +8,6 @@ import {
   type IntrospectResponse,
   type LoginBody,
   type LogoutBody,
-  type LogoutScope,
   type RegisterBody,
   type Session,
   type SessionInfo,
@@ -20,94 +19,11 @@ import {
   type VerifyBody,
   type VerifyResponse,
 } from './contract.js';
+import type { AuthClientOptions, LoginSession, LogoutOptions, VerifyEmailOptions } from './client-options.js';
 import { type Call, type RequestOptions, send, type Transport } from './http.js';
 
-/** Options of the {@link AuthClient} constructor. */
-export interface AuthClientOptions {
-  /** Where auth-server listens, e.g. `http://localhost:8000` (the client adds `/api/...`). */
-  baseUrl: string;
-  /** A `fetch` implementation; default the global one. */
-  fetch?: typeof fetch;
-  /** Milliseconds before a call fails with `auth_unavailable`; default 10 000. */
-  timeoutMs?: number;
-  /** Headers sent with every call (per-call `opts.headers` override them). */
-  headers?: Record<string, string>;
-}
-
-/** Options of {@link AuthClient.logout}. */
-export interface LogoutOptions {
-  /** `local` (default): this session; `global`: every session of the user; `others`: all but this one. */
-  scope?: LogoutScope;
-  /** An access token of the session, sent as Bearer (enough on its own to identify the session). */
-  accessToken?: string;
-}
-
+export type { AuthClientOptions, LoginSession, LogoutOptions, VerifyEmailOptions } from './client-options.js';
 export type { RequestOptions } from './http.js';
-
-/** Options of {@link AuthClient.verifyEmail}: per-call request options, plus the PKCE verifier. */
-export interface VerifyEmailOptions extends RequestOptions {
-  /**
-   * The verifier whose challenge was sent as `codeChallenge` to {@link AuthClient.register}
-   * (see {@link createCodeVerifier}). With it the answer is a session; without it (or another
-   * browser's) a link bound to a challenge only verifies the email and answers `{ user }`.
-   */
-  codeVerifier?: string;
-}
-
-/** A PKCE pair (RFC 7636, S256) from {@link createCodeVerifier}. */
-export interface CodeVerifierPair {
-  /** Keep this (e.g. in an httpOnly cookie) and pass it to {@link AuthClient.verifyEmail}. */
-  verifier: string;
-  /** Send this as `codeChallenge` to {@link AuthClient.register}. */
-  challenge: string;
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/**
- * The `codeChallenge` of a verifier: base64url (no padding) SHA-256 of its ASCII bytes (RFC 7636
- * S256). Uses Web Crypto, so it runs in browsers and in Node.
- *
- * @example
- * ```ts
- * const challenge = await codeChallengeOf(verifier);
- * ```
- */
-export async function codeChallengeOf(verifier: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return base64url(new Uint8Array(digest));
-}
-
-/**
- * A fresh PKCE pair for binding a sign-up to this browser: 256 random bits as a base64url
- * `verifier` (43 characters) and its S256 `challenge`. Send the challenge with
- * {@link AuthClient.register}, keep the verifier where only this browser has it, and pass it to
- * {@link AuthClient.verifyEmail}: only then does verifying sign in.
- *
- * @example
- * ```ts
- * const { verifier, challenge } = await createCodeVerifier();
- * await auth.register({ name, email, password, codeChallenge: challenge });
- * // later, in the same browser, with the token from the mailed link:
- * const answer = await auth.verifyEmail(token, { codeVerifier: verifier });
- * ```
- */
-export async function createCodeVerifier(): Promise<CodeVerifierPair> {
-  const bytes = new Uint8Array(32);
-  globalThis.crypto.getRandomValues(bytes);
-  const verifier = base64url(bytes);
-  return { verifier, challenge: await codeChallengeOf(verifier) };
-}
-
-/** What {@link AuthClient.login} resolves to: the session, plus the device token when the server sent one. */
-export type LoginSession = Session & {
-  /** From the `Device-Token` response header: send it back on later logins so throttling spares this device. */
-  deviceToken?: string;
-};
 
 /**
  * Typed client of auth-server. Every method rejects with an {@link AuthError}: the server's

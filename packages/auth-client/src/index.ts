@@ -7,14 +7,12 @@
 export {
   AuthClient,
   type AuthClientOptions,
-  type CodeVerifierPair,
-  codeChallengeOf,
-  createCodeVerifier,
   type LoginSession,
   type LogoutOptions,
   type RequestOptions,
   type VerifyEmailOptions,
 } from './client.js';
 export * from './contract.js';
+export { type CodeVerifierPair, codeChallengeOf, createCodeVerifier } from './pkce.js';
 export { AuthError, type AuthErrorInit, type FieldError, isAuthError, type ProblemBody } from './errors.js';
 export { createSessionFetch, type LockManagerLike, type SessionFetchOptions } from './session-fetch.js';

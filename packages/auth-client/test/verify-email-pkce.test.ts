@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AuthClient, codeChallengeOf, createCodeVerifier } from '../src/client.js';
+import { AuthClient } from '../src/client.js';
+import { codeChallengeOf, createCodeVerifier } from '../src/pkce.js';
 import { AuthError } from '../src/errors.js';
 import { type RunningAuthServer, startAuthServer } from './helpers/auth-server.js';
 

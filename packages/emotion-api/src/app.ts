@@ -17,6 +17,7 @@ import { notFoundError, registerErrorHandling, sendProblem } from './http/proble
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { BoundedQueue } from './model/bounded-queue.js';
 import { createEmotionDetector, type EmotionDetector } from './model/index.js';
+import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
 import { detectRoutes } from './routes/detect.js';
 import { exportRoutes } from './routes/export.js';
@@ -143,6 +144,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   await app.register(async (scope) => {
     await authRoutes(scope, ctx);
+    await accountRoutes(scope, ctx);
     await detectRoutes(scope, ctx);
     await historyRoutes(scope, ctx);
     await exportRoutes(scope, ctx);

@@ -1,14 +1,11 @@
 import { createCodeVerifier, type LoginSession } from '@emotion-app/auth-client';
 import {
-  ChangePasswordBody,
   EmailBody,
   LoginBody,
   LogoutScope,
   RegisterBody,
   ResetPasswordBody,
-  SessionsResponse,
   StatusMessage,
-  UpdateUserBody,
   User,
   VerifyBody,
 } from '@emotion-app/auth-client/contract';
@@ -19,7 +16,8 @@ import type { AppContext } from '../app-context.js';
 import { credentialsOf } from '../auth/credentials.js';
 import { AppError } from '../errors.js';
 import { toAppError } from '../http/problem.js';
-import { ProblemResponses, secured as securedBase } from './schemas.js';
+import { forwardClient } from './auth-forward.js';
+import { ProblemResponses } from './schemas.js';
 
 const SessionResponse = Type.Object({
   user: User,
@@ -41,16 +39,6 @@ const VerifiedSignedIn = Type.Object({
 /** POST /auth/verify anywhere else: the address is confirmed, no session; sign in with the password. */
 const VerifiedOnly = Type.Object({ user: VerifiedUser, signedIn: Type.Literal(false) });
 
-const TokenUser = Type.Object({
-  id: Type.String(),
-  email: Type.String(),
-  role: Type.String(),
-  name: Type.Optional(Type.String()),
-  emailVerified: Type.Optional(Type.Boolean()),
-  createdAt: Type.Optional(Type.String()),
-  updatedAt: Type.Optional(Type.String()),
-});
-
 const tags = ['auth'];
 /** RFC 7636 §4.1 code verifier, as auth-server's schema accepts it. */
 const PKCE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -61,18 +49,6 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
   const { auth, cookies } = ctx;
   const noCsrf = { csrf: false } as const;
 
-  /** Client IP and user agent, so auth-server's throttling and sessions list see the real client. */
-  const forward = (request: FastifyRequest) => {
-    const headers: Record<string, string> = { 'x-forwarded-for': request.ip };
-    const ua = request.headers['user-agent'];
-    if (ua) headers['user-agent'] = ua;
-    return { headers };
-  };
-  const accessTokenOf = (request: FastifyRequest): string => {
-    const token = credentialsOf(request, cookies).accessToken;
-    if (!token) throw new AppError(401, 'invalid_token', 'Authentication required');
-    return token;
-  };
   const sendSession = (reply: FastifyReply, session: LoginSession, keepCsrf?: string) => {
     cookies.set(reply, session, keepCsrf);
     return {
@@ -110,7 +86,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       if (codeChallenge === undefined) {
         ({ verifier, challenge: codeChallenge } = await createCodeVerifier());
       }
-      const result = await auth.register({ ...body, codeChallenge }, forward(request));
+      const result = await auth.register({ ...body, codeChallenge }, forwardClient(request));
       if (verifier !== undefined) cookies.setSignupVerifier(reply, verifier);
       return reply.code(201).send(result);
     },
@@ -132,7 +108,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       const deviceToken = body.deviceToken ?? cookies.deviceToken(request);
       const session = await auth.login(
         { email: body.email, password: body.password, ...(deviceToken ? { deviceToken } : {}) },
-        forward(request),
+        forwardClient(request),
       );
       return sendSession(reply, session);
     },
@@ -164,7 +140,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       const codeVerifier =
         request.body.codeVerifier ?? (fromCookie && PKCE_VERIFIER.test(fromCookie) ? fromCookie : undefined);
       const answer = await auth.verifyEmail(token, {
-        ...forward(request),
+        ...forwardClient(request),
         ...(codeVerifier ? { codeVerifier } : {}),
       });
       // The link is spent (verifying consumes every link of the account): so is the verifier.
@@ -210,7 +186,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       const refreshToken = fromBody ?? credentials.refreshToken;
       if (!refreshToken) throw new AppError(401, 'invalid_token', 'No refresh token', 'Sign in again.');
       try {
-        const session = await auth.refreshToken(refreshToken, forward(request));
+        const session = await auth.refreshToken(refreshToken, forwardClient(request));
         return sendSession(reply, session, credentials.viaCookies ? cookies.csrfToken(request) : undefined);
       } catch (err) {
         const appError = toAppError(err, reply);
@@ -249,7 +225,11 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       // with an Authorization header leaves the cookies alone, as it was not authenticated by them.
       if (scope !== 'others' && credentials.viaCookies) cookies.clear(reply);
       try {
-        await auth.logout(refreshToken, { scope, ...(accessToken ? { accessToken } : {}) }, forward(request));
+        await auth.logout(
+          refreshToken,
+          { scope, ...(accessToken ? { accessToken } : {}) },
+          forwardClient(request),
+        );
       } catch (err) {
         const appError = toAppError(err, reply);
         // An already dead session is signed out all the same; an unreachable auth-server is reported.
@@ -271,7 +251,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       },
     },
     async (request, reply) => {
-      const result = await auth.forgotPassword(request.body.email, forward(request));
+      const result = await auth.forgotPassword(request.body.email, forwardClient(request));
       return reply.code(202).send(result);
     },
   );
@@ -288,7 +268,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       },
     },
     async (request, reply) => {
-      const result = await auth.resendVerification(request.body.email, forward(request));
+      const result = await auth.resendVerification(request.body.email, forwardClient(request));
       return reply.code(202).send(result);
     },
   );
@@ -306,94 +286,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
     },
     async (request, reply) => {
       const body = request.body;
-      await auth.resetPassword(body.token, body.password, forward(request));
-      return reply.code(204).send(null);
-    },
-  );
-
-  const secured = { tags, ...securedBase };
-
-  app.get(
-    '/auth/me',
-    {
-      preHandler: ctx.requireAuth,
-      schema: {
-        ...secured,
-        summary: 'The signed-in user (from auth-server; from the verified token when it is unreachable)',
-        response: { 200: Type.Object({ user: TokenUser }), ...ProblemResponses },
-      },
-    },
-    async (request) => {
-      try {
-        return { user: await auth.getUser(accessTokenOf(request), forward(request)) };
-      } catch (err) {
-        const appError = toAppError(err);
-        if (appError?.code !== 'auth_unavailable') throw err;
-        const user = request.user;
-        return { user: { id: user.id, email: user.email, role: user.role } };
-      }
-    },
-  );
-
-  app.patch(
-    '/auth/me',
-    {
-      preHandler: ctx.requireAuth,
-      schema: {
-        ...secured,
-        summary: 'Change the display name',
-        body: UpdateUserBody,
-        response: { 200: Type.Object({ user: User }), ...ProblemResponses },
-      },
-    },
-    async (request) => ({
-      user: await auth.updateUser(accessTokenOf(request), request.body, forward(request)),
-    }),
-  );
-
-  app.post(
-    '/auth/password',
-    {
-      preHandler: ctx.requireAuth,
-      schema: {
-        ...secured,
-        summary: "Change the password (signs out the user's other sessions)",
-        body: ChangePasswordBody,
-        response: { 204: Type.Null(), ...ProblemResponses },
-      },
-    },
-    async (request, reply) => {
-      await auth.changePassword(accessTokenOf(request), request.body, forward(request));
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.get(
-    '/auth/sessions',
-    {
-      preHandler: ctx.requireAuth,
-      schema: {
-        ...secured,
-        summary: "The user's sessions",
-        response: { 200: SessionsResponse, ...ProblemResponses },
-      },
-    },
-    async (request) => ({ sessions: await auth.listSessions(accessTokenOf(request), forward(request)) }),
-  );
-
-  app.delete(
-    '/auth/sessions/:id',
-    {
-      preHandler: ctx.requireAuth,
-      schema: {
-        ...secured,
-        summary: 'Revoke one session (it can no longer refresh)',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
-        response: { 204: Type.Null(), ...ProblemResponses },
-      },
-    },
-    async (request, reply) => {
-      await auth.revokeSession(accessTokenOf(request), request.params.id, forward(request));
+      await auth.resetPassword(body.token, body.password, forwardClient(request));
       return reply.code(204).send(null);
     },
   );
