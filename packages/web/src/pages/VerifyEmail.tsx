@@ -67,6 +67,10 @@ export function VerifyEmailPage() {
           <Alert color="green" role="status">
             Your email address is confirmed. Sign in to continue.
           </Alert>
+          <Text size="sm" c="dimmed">
+            If more than one sign-up used this address, no password was kept: use the "Choose your password"
+            link we just emailed you.
+          </Text>
           <Button component={Link} to="/sign-in" state={{ email: outcome.email }}>
             Sign in
           </Button>
