@@ -11,44 +11,19 @@
  * Login uses the production argon2id cost (19 MiB, t=2, p=1), so it is CPU-bound by design.
  * Throttling limits are raised for the run (one client IP sends every request).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { startServer } from './start-auth-server.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Math.min(10, Number(process.env.BENCH_SECONDS ?? 8));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const EMAIL = 'loadtest@example.com';
 const PASSWORD = 'correct horse battery 42';
 const UNLIMITED = '1000000000/1';
-
-function startServer(env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', join(root, 'packages/auth-server/src/main.ts')],
-      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`auth-server did not start:\n${out}`)), 120_000);
-    const onData = (chunk) => {
-      out += chunk;
-      const match = /auth-server: (http:\/\/[^\s]+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`auth-server exited with ${code}:\n${out}`)));
-  });
-}
 
 async function json(url, init = {}) {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });

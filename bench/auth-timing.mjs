@@ -12,43 +12,18 @@
  *   BENCH_N=200 node bench/auth-timing.mjs
  *   BENCH_GAP_MS=100: the pause before each request of the idle-server row
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { startServer } from './start-auth-server.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.BENCH_N ?? 50);
 const KNOWN = 'timing@example.com';
 const PASSWORD = 'correct horse battery 42';
 const UNLIMITED = '1000000000/1';
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 100);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function startServer(env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', join(root, 'packages/auth-server/src/main.ts')],
-      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`auth-server did not start:\n${out}`)), 120_000);
-    const onData = (chunk) => {
-      out += chunk;
-      const match = /auth-server: (http:\/\/[^\s]+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`auth-server exited with ${code}:\n${out}`)));
-  });
-}
 
 async function post(url, body) {
   const started = performance.now();
