@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import concurrently from 'concurrently';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const packages = ['auth-client', 'auth-server', 'emotion-api', 'web'];
+const packages = ['protocol', 'service-kit', 'auth-client', 'auth-server', 'emotion-api', 'web'];
 
 function newestMtime(dir) {
   if (!existsSync(dir)) return 0;
