@@ -1,0 +1,3 @@
+-- One database per service on the shared PostgreSQL.
+CREATE DATABASE auth;
+CREATE DATABASE emotion;
