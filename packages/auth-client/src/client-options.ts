@@ -1,5 +1,5 @@
 /** The option and result types of {@link AuthClient} (client.ts). */
-import type { LogoutScope, Session } from './contract.js';
+import type { LogoutScope, Session } from '@emotion-app/protocol';
 import type { RequestOptions } from './http.js';
 
 /** Options of the {@link AuthClient} constructor. */

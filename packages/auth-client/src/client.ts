@@ -3,22 +3,23 @@
  * browsers; request and response types come from the contract shared with auth-server.
  */
 import {
+  authEndpoints as api,
   type ChangePasswordBody,
   DEVICE_TOKEN_HEADER,
+  type Endpoint,
+  type EndpointResponse,
   type IntrospectResponse,
   type LoginBody,
   type LogoutBody,
   type RegisterBody,
   type Session,
   type SessionInfo,
-  type SessionsResponse,
   type StatusMessage,
   type UpdateUserBody,
   type User,
-  type UserResponse,
   type VerifyBody,
   type VerifyResponse,
-} from './contract.js';
+} from '@emotion-app/protocol';
 import type { AuthClientOptions, LoginSession, LogoutOptions, VerifyEmailOptions } from './client-options.js';
 import { type Call, type RequestOptions, send, type Transport } from './http.js';
 
@@ -58,8 +59,8 @@ export class AuthClient {
     };
   }
 
-  #send<T>(call: Call, opts: RequestOptions | undefined): Promise<T> {
-    return send<T>(this.#transport, call, opts);
+  #send<E extends Endpoint>(call: Call<E>, opts: RequestOptions | undefined): Promise<EndpointResponse<E>> {
+    return send(this.#transport, call, opts);
   }
 
   /**
@@ -78,7 +79,7 @@ export class AuthClient {
    * ```
    */
   register(body: RegisterBody, opts?: RequestOptions): Promise<StatusMessage> {
-    return this.#send({ method: 'POST', path: '/api/auth/register', body }, opts);
+    return this.#send({ endpoint: api.register, body }, opts);
   }
 
   /**
@@ -100,7 +101,7 @@ export class AuthClient {
   verifyEmail(token: string, opts?: VerifyEmailOptions): Promise<VerifyResponse> {
     const { codeVerifier, ...requestOptions } = opts ?? {};
     const body: VerifyBody = codeVerifier === undefined ? { token } : { token, codeVerifier };
-    return this.#send({ method: 'POST', path: '/api/auth/verify', body }, requestOptions);
+    return this.#send({ endpoint: api.verifyEmail, body }, requestOptions);
   }
 
   /**
@@ -116,10 +117,9 @@ export class AuthClient {
    */
   async login(body: LoginBody, opts?: RequestOptions): Promise<LoginSession> {
     let deviceToken: string | null = null;
-    const session = await this.#send<Session>(
+    const session = await this.#send(
       {
-        method: 'POST',
-        path: '/api/auth/login',
+        endpoint: api.login,
         body,
         onHeaders: (headers) => {
           deviceToken = headers.get(DEVICE_TOKEN_HEADER);
@@ -140,7 +140,7 @@ export class AuthClient {
    * ```
    */
   refreshToken(refreshToken: string, opts?: RequestOptions): Promise<Session> {
-    return this.#send({ method: 'POST', path: '/api/auth/refresh', body: { refreshToken } }, opts);
+    return this.#send({ endpoint: api.refresh, body: { refreshToken } }, opts);
   }
 
   /**
@@ -157,10 +157,7 @@ export class AuthClient {
     const body: LogoutBody = {};
     if (refreshToken !== undefined) body.refreshToken = refreshToken;
     if (options.scope !== undefined) body.scope = options.scope;
-    await this.#send(
-      { method: 'POST', path: '/api/auth/logout', body, accessToken: options.accessToken },
-      opts,
-    );
+    await this.#send({ endpoint: api.logout, body, accessToken: options.accessToken }, opts);
   }
 
   /**
@@ -177,7 +174,7 @@ export class AuthClient {
    */
   validateToken(accessToken: string, serviceKey: string, opts?: RequestOptions): Promise<IntrospectResponse> {
     return this.#send(
-      { method: 'POST', path: '/api/auth/introspect', body: { token: accessToken }, accessToken: serviceKey },
+      { endpoint: api.introspect, body: { token: accessToken }, accessToken: serviceKey },
       opts,
     );
   }
@@ -191,7 +188,7 @@ export class AuthClient {
    * ```
    */
   async getUser(accessToken: string, opts?: RequestOptions): Promise<User> {
-    const res = await this.#send<UserResponse>({ method: 'GET', path: '/api/users/me', accessToken }, opts);
+    const res = await this.#send({ endpoint: api.getUser, accessToken }, opts);
     return res.user;
   }
 
@@ -204,10 +201,7 @@ export class AuthClient {
    * ```
    */
   async updateUser(accessToken: string, body: UpdateUserBody, opts?: RequestOptions): Promise<User> {
-    const res = await this.#send<UserResponse>(
-      { method: 'PATCH', path: '/api/users/me', body, accessToken },
-      opts,
-    );
+    const res = await this.#send({ endpoint: api.updateUser, body, accessToken }, opts);
     return res.user;
   }
 
@@ -221,7 +215,7 @@ export class AuthClient {
    * ```
    */
   async changePassword(accessToken: string, body: ChangePasswordBody, opts?: RequestOptions): Promise<void> {
-    await this.#send({ method: 'POST', path: '/api/users/me/password', body, accessToken }, opts);
+    await this.#send({ endpoint: api.changePassword, body, accessToken }, opts);
   }
 
   /**
@@ -234,7 +228,7 @@ export class AuthClient {
    * ```
    */
   forgotPassword(email: string, opts?: RequestOptions): Promise<StatusMessage> {
-    return this.#send({ method: 'POST', path: '/api/auth/forgot-password', body: { email } }, opts);
+    return this.#send({ endpoint: api.forgotPassword, body: { email } }, opts);
   }
 
   /**
@@ -247,7 +241,7 @@ export class AuthClient {
    * ```
    */
   async resetPassword(token: string, password: string, opts?: RequestOptions): Promise<void> {
-    await this.#send({ method: 'POST', path: '/api/auth/reset-password', body: { token, password } }, opts);
+    await this.#send({ endpoint: api.resetPassword, body: { token, password } }, opts);
   }
 
   /**
@@ -260,7 +254,7 @@ export class AuthClient {
    * ```
    */
   resendVerification(email: string, opts?: RequestOptions): Promise<StatusMessage> {
-    return this.#send({ method: 'POST', path: '/api/auth/resend-verification', body: { email } }, opts);
+    return this.#send({ endpoint: api.resendVerification, body: { email } }, opts);
   }
 
   /**
@@ -273,10 +267,7 @@ export class AuthClient {
    * ```
    */
   async listSessions(accessToken: string, opts?: RequestOptions): Promise<SessionInfo[]> {
-    const res = await this.#send<SessionsResponse>(
-      { method: 'GET', path: '/api/users/me/sessions', accessToken },
-      opts,
-    );
+    const res = await this.#send({ endpoint: api.listSessions, accessToken }, opts);
     return res.sessions;
   }
 
@@ -289,9 +280,6 @@ export class AuthClient {
    * ```
    */
   async revokeSession(accessToken: string, sessionId: string, opts?: RequestOptions): Promise<void> {
-    await this.#send(
-      { method: 'DELETE', path: `/api/users/me/sessions/${encodeURIComponent(sessionId)}`, accessToken },
-      opts,
-    );
+    await this.#send({ endpoint: api.revokeSession, params: { id: sessionId }, accessToken }, opts);
   }
 }

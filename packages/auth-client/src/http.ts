@@ -2,8 +2,15 @@
  * The transport under `AuthClient`: one JSON request with a timeout, mapping every failure to
  * an {@link AuthError}. Browser-safe.
  */
-import type { Problem } from './contract.js';
-import { AuthError, type FieldError } from './errors.js';
+import {
+  type Endpoint,
+  type EndpointBody,
+  type EndpointParams,
+  type EndpointResponse,
+  endpointPath,
+  problemFromResponse,
+} from '@emotion-app/protocol';
+import { AuthError } from './errors.js';
 
 /** Per-call options accepted by every `AuthClient` method. */
 export interface RequestOptions {
@@ -16,10 +23,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export interface Call {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  path: string;
-  body?: unknown;
+/** One call of an endpoint of the table (`authEndpoints`). */
+export interface Call<E extends Endpoint = Endpoint> {
+  endpoint: E;
+  params?: EndpointParams<E>;
+  body?: EndpointBody<E>;
+  /** Sent as `Authorization: Bearer` (an access token, or the service key for introspection). */
   accessToken?: string | undefined;
   /** Called with the response headers of a successful answer. */
   onHeaders?: (headers: Headers) => void;
@@ -32,21 +41,6 @@ export interface Transport {
   headers: Record<string, string>;
 }
 
-const CODE_BY_STATUS: Record<number, string> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  422: 'validation_failed',
-  429: 'rate_limited',
-  502: 'auth_unavailable',
-  503: 'auth_unavailable',
-  504: 'auth_unavailable',
-};
-
 function unavailable(detail: string, cause?: unknown): AuthError {
   return new AuthError({
     status: 503,
@@ -54,67 +48,6 @@ function unavailable(detail: string, cause?: unknown): AuthError {
     title: 'Authentication service unavailable',
     detail,
     cause,
-  });
-}
-
-/** Seconds from a `Retry-After` header (delta-seconds or HTTP-date). @internal */
-export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));
-}
-
-function isProblem(value: unknown): value is Problem {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.code === 'string';
-}
-
-/** Builds the {@link AuthError} for a non-2xx response from its status, headers and body text. @internal */
-export function errorFromResponse(
-  status: number,
-  statusText: string,
-  headers: Headers,
-  text: string,
-): AuthError {
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  const retryAfterSec = parseRetryAfter(headers.get('retry-after'));
-  if (isProblem(parsed)) {
-    const errors = Array.isArray(parsed.errors)
-      ? parsed.errors.filter(
-          (e): e is FieldError =>
-            typeof e === 'object' &&
-            e !== null &&
-            typeof e.path === 'string' &&
-            typeof e.message === 'string',
-        )
-      : undefined;
-    const { type, title, status: _status, detail, code, errors: _errors, ...rest } = parsed;
-    return new AuthError({
-      status,
-      code,
-      title: typeof title === 'string' ? title : statusText || `HTTP ${status}`,
-      ...(typeof detail === 'string' ? { detail } : {}),
-      ...(typeof type === 'string' ? { type } : {}),
-      ...(errors ? { errors } : {}),
-      ...(Object.keys(rest).length > 0 ? { extensions: rest } : {}),
-      ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
-    });
-  }
-  const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'http_error');
-  const snippet = text.trim().slice(0, 200);
-  return new AuthError({
-    status,
-    code,
-    title: statusText || `HTTP ${status}`,
-    ...(snippet ? { detail: snippet } : {}),
-    ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
   });
 }
 
@@ -126,7 +59,11 @@ export function errorFromResponse(
  *
  * @internal used by `AuthClient`; not exported from the package entries.
  */
-export async function send<T>(transport: Transport, call: Call, opts: RequestOptions = {}): Promise<T> {
+export async function send<E extends Endpoint>(
+  transport: Transport,
+  call: Call<E>,
+  opts: RequestOptions = {},
+): Promise<EndpointResponse<E>> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   for (const [k, v] of Object.entries(transport.headers)) headers[k.toLowerCase()] = v;
   if (opts.headers) for (const [k, v] of Object.entries(opts.headers)) headers[k.toLowerCase()] = v;
@@ -148,20 +85,28 @@ export async function send<T>(transport: Transport, call: Call, opts: RequestOpt
     let response: Response;
     let text: string;
     try {
-      const init: RequestInit = { method: call.method, headers, signal: controller.signal };
+      const { endpoint } = call;
+      const init: RequestInit = { method: endpoint.method, headers, signal: controller.signal };
       if (call.body !== undefined) init.body = JSON.stringify(call.body);
-      response = await transport.fetch(`${transport.baseUrl}${call.path}`, init);
+      const path = endpointPath(endpoint, call.params as Record<string, string> | undefined);
+      response = await transport.fetch(`${transport.baseUrl}${path}`, init);
       text = await response.text();
     } catch (err) {
       if (timedOut) throw unavailable(`auth-server did not answer within ${transport.timeoutMs} ms`, err);
       if (callerSignal?.aborted) throw callerSignal.reason ?? err;
       throw unavailable(`cannot reach auth-server at ${transport.baseUrl}`, err);
     }
-    if (!response.ok) throw errorFromResponse(response.status, response.statusText, response.headers, text);
+    if (!response.ok) {
+      const { status, statusText, headers } = response;
+      throw problemFromResponse(
+        { status, statusText, headers, text },
+        { errorClass: AuthError, unavailableCode: 'auth_unavailable' },
+      );
+    }
     call.onHeaders?.(response.headers);
-    if (!text) return undefined as T;
+    if (!text) return undefined as EndpointResponse<E>;
     try {
-      return JSON.parse(text) as T;
+      return JSON.parse(text) as EndpointResponse<E>;
     } catch (err) {
       throw unavailable(`auth-server answered ${response.status} with a body that is not JSON`, err);
     }

@@ -3,7 +3,7 @@
  * `refresh_token` and `csrf_token` cookies): CSRF header on unsafe methods, and one shared
  * refresh when the access token has expired.
  */
-
+import { CSRF_HEADER, DEVELOPMENT_COOKIES, PRODUCTION_COOKIES } from '@emotion-app/protocol';
 import { indexedDbCoordination } from './refresh-coordination.js';
 
 /** The part of the Web Locks API the helper uses (`navigator.locks`). */
@@ -142,13 +142,13 @@ async function problemCode(response: Response): Promise<string | undefined> {
  */
 export function createSessionFetch(options: SessionFetchOptions = {}): typeof fetch {
   const refreshUrl = options.refreshUrl ?? '/auth/refresh';
-  const csrfCookieName = options.csrfCookieName ?? 'csrf_token';
-  const csrfHeaderName = options.csrfHeaderName ?? 'X-CSRF-Token';
+  const csrfCookieName = options.csrfCookieName ?? DEVELOPMENT_COOKIES.csrf;
+  const csrfHeaderName = options.csrfHeaderName ?? CSRF_HEADER;
   const lockName = options.lockName ?? 'auth-client-refresh';
   const getCookie =
     options.getCookie ??
     (options.csrfCookieName === undefined
-      ? (name: string) => documentCookie(name) ?? documentCookie(`__Host-${name}`)
+      ? (name: string) => documentCookie(name) ?? documentCookie(PRODUCTION_COOKIES.csrf)
       : documentCookie);
   const baseFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const browser =

@@ -2,7 +2,13 @@
  * Framework-independent core of `requireAuth`: find the access token of a request, verify it,
  * check the role, and render failures as problem+json.
  */
-import type { AccessTokenClaims, Role } from '../contract.js';
+import {
+  type AccessTokenClaims,
+  DEVELOPMENT_COOKIES,
+  PRODUCTION_COOKIES,
+  parseBearer,
+  type Role,
+} from '@emotion-app/protocol';
 import { AuthError, isAuthError, type ProblemBody } from '../errors.js';
 import type { TokenVerifier } from './verifier.js';
 
@@ -30,7 +36,7 @@ export interface RequireAuthOptions {
   cookieName?: string | readonly string[];
 }
 
-const DEFAULT_COOKIES: readonly string[] = ['access_token', '__Host-access_token'];
+const DEFAULT_COOKIES: readonly string[] = [DEVELOPMENT_COOKIES.access, PRODUCTION_COOKIES.access];
 
 /** Normalizes {@link RequireAuthOptions.cookieName} to a list. @internal */
 export function cookieNames(option: RequireAuthOptions['cookieName']): readonly string[] {
@@ -70,9 +76,6 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-/** RFC 6750 §2.1: `Bearer` (any case), one or more spaces, then a b64token. */
-const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-
 /**
  * Picks the access token of a request. A request that carries an `Authorization` header is
  * authenticated by that header alone: its `Bearer <token>` (scheme case-insensitive), or nothing
@@ -96,7 +99,7 @@ export function extractToken(
   cookieHeader: string | undefined,
   names: readonly string[],
 ): string | undefined {
-  if (authorization !== undefined) return BEARER.exec(authorization)?.[1];
+  if (authorization !== undefined) return parseBearer(authorization);
   for (const name of names) {
     const value = cookies?.[name] ?? readCookie(cookieHeader, name);
     if (value) return value;

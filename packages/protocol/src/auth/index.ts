@@ -1,0 +1,3 @@
+/** `@emotion-app/protocol/auth`: the auth-server contract (schemas) and its endpoint table only. */
+export * from './contract.js';
+export * from './endpoints.js';
