@@ -1,5 +1,5 @@
 import { request } from './http.js';
-import type { LogoutScope, SessionInfo, User } from './types.js';
+import type { CurrentUser, LogoutScope, SessionInfo, User } from './types.js';
 
 const pub = { authenticated: false } as const;
 
@@ -46,8 +46,8 @@ export function logout(scope: LogoutScope = 'local') {
 }
 
 /** The signed-in user; throws ApiError 401 when there is no session. */
-export async function me(): Promise<User> {
-  const result = await request<{ user: User }>('GET', '/auth/me', pub);
+export async function me(): Promise<CurrentUser> {
+  const result = await request<{ user: CurrentUser }>('GET', '/auth/me', pub);
   return result.user;
 }
 

@@ -1,34 +1,24 @@
 import { Center, Skeleton, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { fetchImage } from '../api/detections.js';
+import { useImageBlob } from '../api/queries.js';
 
 /**
- * An owner-only image (`/images/:id`), downloaded with the session fetch so that an expired
- * access token is refreshed like for any other call, then shown from a blob URL.
+ * An owner-only image (`/images/:id`), downloaded with the session fetch (see `useImageBlob`)
+ * and shown from an object URL, which is revoked when the image changes or goes away.
  */
 export function useAuthImage(url: string | null): { src: string | null; failed: boolean } {
+  const { data: blob, isError } = useImageBlob(url);
   const [src, setSrc] = useState<string | null>(null);
-  const [failed, setFailed] = useState(false);
   useEffect(() => {
-    if (!url) return undefined;
-    const controller = new AbortController();
-    let objectUrl: string | null = null;
-    setFailed(false);
-    fetchImage(url, controller.signal)
-      .then((blob) => {
-        objectUrl = URL.createObjectURL(blob);
-        setSrc(objectUrl);
-      })
-      .catch(() => {
-        if (!controller.signal.aborted) setFailed(true);
-      });
+    if (!blob || !url) return undefined;
+    const objectUrl = URL.createObjectURL(blob);
+    setSrc(objectUrl);
     return () => {
-      controller.abort();
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
+      URL.revokeObjectURL(objectUrl);
       setSrc(null);
     };
-  }, [url]);
-  return { src, failed };
+  }, [blob, url]);
+  return { src, failed: url !== null && isError };
 }
 
 export function AuthImage({ url, alt, height }: { url: string; alt: string; height: number }) {

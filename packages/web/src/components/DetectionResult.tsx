@@ -1,6 +1,6 @@
 import { Badge, Card, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import type { Detection } from '../api/types.js';
-import { EMOTION_COLOR, emotionLabel, percent } from './emotions.js';
+import { EMOTION_COLOR, emotionLabel, percent } from '../lib/emotions.js';
 import { FaceOverlay } from './FaceOverlay.js';
 import { ProbabilityBars } from './ProbabilityBars.js';
 

@@ -1,8 +1,8 @@
 import { Badge, Box as MantineBox } from '@mantine/core';
 import { useState } from 'react';
 import type { Face } from '../api/types.js';
-import { EMOTION_COLOR, emotionLabel, percent } from './emotions.js';
-import { type Size, toFractions } from './geometry.js';
+import { EMOTION_COLOR, emotionLabel, percent } from '../lib/emotions.js';
+import { type Size, toFractions } from '../lib/geometry.js';
 
 /** The photo with a coloured box and a label drawn over every detected face. */
 export function FaceOverlay({ src, faces, alt }: { src: string; faces: Face[]; alt: string }) {

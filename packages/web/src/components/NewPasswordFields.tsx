@@ -1,17 +1,10 @@
-import { PasswordInput } from '@mantine/core';
-
-/** The confirmation's error when it differs from the new password, undefined when they match. */
-export function confirmationError(password: string, confirm: string): string | undefined {
-  return password === confirm ? undefined : 'The passwords do not match.';
-}
+import { PasswordInput, type PasswordInputProps } from '@mantine/core';
 
 interface NewPasswordFieldsProps {
-  password: string;
-  confirm: string;
-  onPasswordChange: (value: string) => void;
-  onConfirmChange: (value: string) => void;
-  passwordError?: string | undefined;
-  confirmError?: string | undefined;
+  /** The new password's input props (from `form.getInputProps`). */
+  password: PasswordInputProps;
+  /** The confirmation's input props. */
+  confirm: PasswordInputProps;
   /** "Password" when signing up; the confirmation is labelled "Confirm <label>" after it. */
   label?: string;
   /** The inputs' `name`s, where the form has them. */
@@ -22,10 +15,6 @@ interface NewPasswordFieldsProps {
 export function NewPasswordFields({
   password,
   confirm,
-  onPasswordChange,
-  onConfirmChange,
-  passwordError,
-  confirmError,
   label = 'New password',
   names,
 }: NewPasswordFieldsProps) {
@@ -37,18 +26,14 @@ export function NewPasswordFields({
         autoComplete="new-password"
         description="At least 8 characters. Avoid common passwords."
         required
-        value={password}
-        onChange={(event) => onPasswordChange(event.currentTarget.value)}
-        error={passwordError}
+        {...password}
       />
       <PasswordInput
         label={`Confirm ${label.toLowerCase()}`}
         name={names?.confirm}
         autoComplete="new-password"
         required
-        value={confirm}
-        onChange={(event) => onConfirmChange(event.currentTarget.value)}
-        error={confirmError}
+        {...confirm}
       />
     </>
   );

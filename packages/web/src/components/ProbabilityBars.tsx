@@ -1,6 +1,6 @@
 import { Group, Progress, Stack, Text } from '@mantine/core';
 import { EMOTIONS, type Probabilities } from '../api/types.js';
-import { EMOTION_COLOR, emotionLabel, percent } from './emotions.js';
+import { EMOTION_COLOR, emotionLabel, percent } from '../lib/emotions.js';
 
 /** One bar per emotion (all seven, in a fixed order), so results are easy to compare. */
 export function ProbabilityBars({ probabilities }: { probabilities: Probabilities }) {

@@ -1,64 +1,45 @@
 import { Alert, Badge, Button, Card, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useCallback, useEffect, useState } from 'react';
-import { listSessions, logout, revokeSession } from '../api/auth.js';
+import { useRevokeSession, useSignOutOthers } from '../api/mutations.js';
 import { errorMessage } from '../api/problem.js';
+import { useSessions } from '../api/queries.js';
 import type { SessionInfo } from '../api/types.js';
-import { formatDateTime } from './emotions.js';
-import { describeUserAgent } from './userAgent.js';
+import { formatDateTime } from '../lib/emotions.js';
+import { describeUserAgent } from '../lib/userAgent.js';
 
 /** The user's signed-in devices, each with its own "Sign out", and "Sign out everywhere else". */
 export function SessionsCard() {
-  const [sessions, setSessions] = useState<SessionInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { data: sessions, error: loadError } = useSessions();
+  const revokeOne = useRevokeSession();
+  const revokeAll = useSignOutOthers();
+  const error = loadError ? errorMessage(loadError) : null;
+  const busy = revokeAll.isPending ? 'others' : revokeOne.isPending ? revokeOne.variables : null;
 
-  const load = useCallback(async () => {
-    try {
-      setSessions(await listSessions());
-      setError(null);
-    } catch (cause) {
-      setError(errorMessage(cause));
-    }
-  }, []);
+  const revoke = (session: SessionInfo) =>
+    revokeOne.mutate(session.id, {
+      onSuccess: () =>
+        notifications.show({
+          color: 'green',
+          message: `Signed out ${describeUserAgent(session.userAgent)}.`,
+        }),
+      onError: (cause) =>
+        notifications.show({
+          color: 'red',
+          title: 'Could not sign that device out',
+          message: errorMessage(cause),
+        }),
+    });
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const revoke = async (session: SessionInfo) => {
-    setBusy(session.id);
-    try {
-      await revokeSession(session.id);
-      notifications.show({ color: 'green', message: `Signed out ${describeUserAgent(session.userAgent)}.` });
-      await load();
-    } catch (cause) {
-      notifications.show({
-        color: 'red',
-        title: 'Could not sign that device out',
-        message: errorMessage(cause),
-      });
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const revokeOthers = async () => {
-    setBusy('others');
-    try {
-      await logout('others');
-      notifications.show({ color: 'green', message: 'Every other device was signed out.' });
-      await load();
-    } catch (cause) {
-      notifications.show({
-        color: 'red',
-        title: 'Could not sign out the other devices',
-        message: errorMessage(cause),
-      });
-    } finally {
-      setBusy(null);
-    }
-  };
+  const revokeOthers = () =>
+    revokeAll.mutate(undefined, {
+      onSuccess: () => notifications.show({ color: 'green', message: 'Every other device was signed out.' }),
+      onError: (cause) =>
+        notifications.show({
+          color: 'red',
+          title: 'Could not sign out the other devices',
+          message: errorMessage(cause),
+        }),
+    });
 
   const others = sessions?.filter((session) => !session.current) ?? [];
 
@@ -72,7 +53,7 @@ export function SessionsCard() {
           variant="light"
           color="red"
           size="xs"
-          onClick={() => void revokeOthers()}
+          onClick={revokeOthers}
           loading={busy === 'others'}
           disabled={others.length === 0}
         >
@@ -118,7 +99,7 @@ export function SessionsCard() {
                 <Button
                   size="xs"
                   variant="default"
-                  onClick={() => void revoke(session)}
+                  onClick={() => revoke(session)}
                   loading={busy === session.id}
                   aria-label={`Sign out ${describeUserAgent(session.userAgent)} signed in ${formatDateTime(session.createdAt)}`}
                 >

@@ -1,46 +1,33 @@
 import { Button, Card, Group, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { type FormEvent, useState } from 'react';
-import { changePassword, updateName } from '../api/auth.js';
-import { splitError } from '../components/formErrors.js';
+import { useChangePassword, useRename } from '../api/mutations.js';
 import { FormAlert } from '../components/FormAlert.js';
-import { confirmationError, NewPasswordFields } from '../components/NewPasswordFields.js';
-import { useSubmit } from '../components/useSubmit.js';
+import { NewPasswordFields } from '../components/NewPasswordFields.js';
 import { SessionsCard } from '../components/SessionsCard.js';
+import { useApiForm } from '../hooks/useApiForm.js';
+import { confirmationError } from '../lib/passwords.js';
 import { useSession } from '../session/SessionContext.js';
 
 function ProfileCard() {
   const { user, setUser } = useSession();
-  const [name, setName] = useState(user?.name ?? '');
-  const { errors, busy, submit } = useSubmit();
+  const rename = useRename();
+  const { form, general, busy, handleSubmit } = useApiForm({ initialValues: { name: user?.name ?? '' } });
+  const name = form.values.name.trim();
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    await submit(
-      async () => {
-        setUser(await updateName(name.trim()));
-        notifications.show({ color: 'green', message: 'Your name was saved.' });
-      },
-      (error) => splitError(error, ['name']),
-    );
-  };
+  const onSubmit = handleSubmit(async (values) => {
+    setUser(await rename.mutateAsync(values.name.trim()));
+    notifications.show({ color: 'green', message: 'Your name was saved.' });
+  });
 
   return (
     <Card withBorder radius="md" padding="md">
       <Title order={2} size="h4" mb="sm">
         Profile
       </Title>
-      <form onSubmit={(event) => void onSubmit(event)} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         <Stack gap="sm">
-          <FormAlert message={errors.general} />
-          <TextInput
-            label="Name"
-            autoComplete="name"
-            required
-            value={name}
-            onChange={(event) => setName(event.currentTarget.value)}
-            error={errors.fields.name}
-          />
+          <FormAlert message={general} />
+          <TextInput label="Name" autoComplete="name" required {...form.getInputProps('name')} />
           <TextInput
             label="Email"
             value={user?.email ?? ''}
@@ -48,7 +35,7 @@ function ProfileCard() {
             description="Your email cannot be changed."
           />
           <Group justify="flex-end">
-            <Button type="submit" loading={busy} disabled={name.trim() === '' || name.trim() === user?.name}>
+            <Button type="submit" loading={busy} disabled={name === '' || name === user?.name}>
               Save name
             </Button>
           </Group>
@@ -59,65 +46,49 @@ function ProfileCard() {
 }
 
 function PasswordCard() {
-  const [currentPassword, setCurrentPassword] = useState('');
-  const [newPassword, setNewPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const { errors, setErrors, busy, submit } = useSubmit();
+  const change = useChangePassword();
+  const { form, general, busy, handleSubmit } = useApiForm({
+    initialValues: { currentPassword: '', newPassword: '', confirm: '' },
+    validate: { confirm: (value, values) => confirmationError(values.newPassword, value) ?? null },
+    errors: {
+      codeFields: { weak_password: 'newPassword', invalid_credentials: 'currentPassword' },
+      aliases: { password: 'newPassword' },
+    },
+  });
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const mismatch = confirmationError(newPassword, confirm);
-    if (mismatch) {
-      setErrors({ fields: { confirm: mismatch }, general: null });
-      return;
-    }
-    await submit(
-      async () => {
-        await changePassword(currentPassword, newPassword);
-        setCurrentPassword('');
-        setNewPassword('');
-        setConfirm('');
-        notifications.show({
-          color: 'green',
-          message: 'Your password was changed. Your other devices were signed out.',
-        });
-      },
-      (error) =>
-        splitError(
-          error,
-          ['currentPassword', 'newPassword', 'confirm'],
-          { weak_password: 'newPassword', invalid_credentials: 'currentPassword' },
-          { password: 'newPassword' },
-        ),
-    );
-  };
+  const onSubmit = handleSubmit(async ({ currentPassword, newPassword }) => {
+    await change.mutateAsync({ currentPassword, newPassword });
+    form.reset();
+    notifications.show({
+      color: 'green',
+      message: 'Your password was changed. Your other devices were signed out.',
+    });
+  });
 
   return (
     <Card withBorder radius="md" padding="md">
       <Title order={2} size="h4" mb="sm">
         Change password
       </Title>
-      <form onSubmit={(event) => void onSubmit(event)} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         <Stack gap="sm">
-          <FormAlert message={errors.general} />
+          <FormAlert message={general} />
           <PasswordInput
             label="Current password"
             autoComplete="current-password"
             required
-            value={currentPassword}
-            onChange={(event) => setCurrentPassword(event.currentTarget.value)}
-            error={errors.fields.currentPassword}
+            {...form.getInputProps('currentPassword')}
           />
           <NewPasswordFields
-            password={newPassword}
-            confirm={confirm}
-            onPasswordChange={setNewPassword}
-            onConfirmChange={setConfirm}
-            passwordError={errors.fields.newPassword}
-            confirmError={errors.fields.confirm}
+            password={form.getInputProps('newPassword')}
+            confirm={form.getInputProps('confirm')}
           />
           <Group justify="flex-end">
-            <Button type="submit" loading={busy} disabled={!currentPassword || !newPassword}>
+            <Button
+              type="submit"
+              loading={busy}
+              disabled={!form.values.currentPassword || !form.values.newPassword}
+            >
               Change password
             </Button>
           </Group>

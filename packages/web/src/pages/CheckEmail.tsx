@@ -1,30 +1,22 @@
 import { Alert, Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { resendVerification } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
-import { splitError } from '../components/formErrors.js';
 import { FormAlert } from '../components/FormAlert.js';
-import { useSubmit } from '../components/useSubmit.js';
+import { useApiForm } from '../hooks/useApiForm.js';
 
 export function CheckEmailPage() {
   const [params] = useSearchParams();
-  const [email, setEmail] = useState(params.get('email') ?? '');
-  const { errors, busy, submit } = useSubmit();
-  const [sent, setSent] = useState(false);
   const knownEmail = params.get('email');
+  const { form, general, busy, handleSubmit } = useApiForm({ initialValues: { email: knownEmail ?? '' } });
+  const [sent, setSent] = useState(false);
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
+  const onSubmit = handleSubmit(async ({ email }) => {
     setSent(false);
-    await submit(
-      async () => {
-        await resendVerification(email.trim());
-        setSent(true);
-      },
-      (error) => splitError(error, ['email']),
-    );
-  };
+    await resendVerification(email.trim());
+    setSent(true);
+  });
 
   return (
     <AuthLayout title="Check your mail">
@@ -42,22 +34,20 @@ export function CheckEmailPage() {
         <Text size="sm" c="dimmed">
           Nothing arrived after a few minutes? Check your spam folder, or send the link again.
         </Text>
-        <form onSubmit={(event) => void onSubmit(event)} noValidate>
+        <form onSubmit={onSubmit} noValidate>
           <Stack gap="sm">
             {sent && (
               <Alert color="green" role="status">
                 If that address is waiting for confirmation, a new link is on its way.
               </Alert>
             )}
-            <FormAlert message={errors.general} />
+            <FormAlert message={general} />
             <TextInput
               label="Email"
               type="email"
               autoComplete="email"
               required
-              value={email}
-              onChange={(event) => setEmail(event.currentTarget.value)}
-              error={errors.fields.email}
+              {...form.getInputProps('email')}
             />
             <Button type="submit" variant="light" loading={busy}>
               Resend email

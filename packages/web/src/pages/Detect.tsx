@@ -1,10 +1,10 @@
 import { Alert, Button, Card, Grid, Group, Image, Stack, Tabs, Text, Title } from '@mantine/core';
 import { Dropzone, type FileRejection, type FileWithPath } from '@mantine/dropzone';
 import { useEffect, useRef, useState } from 'react';
-import { detect, imageUrlOf } from '../api/detections.js';
-import type { Detection } from '../api/types.js';
+import { type DetectErrorMessage, detectErrorMessage, WRONG_TYPE } from '../api/detectErrors.js';
+import { imageUrlOf } from '../api/detections.js';
+import { useDetect } from '../api/mutations.js';
 import { useAuthImage } from '../components/AuthImage.js';
-import { type DetectErrorMessage, WRONG_TYPE, detectErrorMessage } from '../components/detectErrors.js';
 import { DetectionResult } from '../components/DetectionResult.js';
 import { Webcam } from '../components/Webcam.js';
 import { UploadIcon } from '../components/icons.js';
@@ -29,39 +29,37 @@ function rejectionMessage(rejections: FileRejection[]): DetectErrorMessage {
 
 export function DetectPage() {
   const [photo, setPhoto] = useState<Photo | null>(null);
-  const [detection, setDetection] = useState<Detection | null>(null);
-  const [error, setError] = useState<DetectErrorMessage | null>(null);
-  const [busy, setBusy] = useState(false);
+  const detectMutation = useDetect();
+  const detection = detectMutation.data ?? null;
+  // A refused file (in the page) or a failed detection (from emotion-api).
+  const [rejected, setRejected] = useState<DetectErrorMessage | null>(null);
+  const error =
+    rejected ??
+    (detectMutation.error ? detectErrorMessage(detectMutation.error, photo?.blob.size ?? 0) : null);
+  const busy = detectMutation.isPending;
   const stored = useAuthImage(detection ? imageUrlOf(detection) : null);
   const resultRef = useRef<HTMLDivElement>(null);
 
   // On one-column layouts (phones) the answer appears below the fold: bring it into view.
+  const answered = detectMutation.isSuccess || detectMutation.isError || rejected !== null;
   useEffect(() => {
-    if ((detection || error) && window.matchMedia('(max-width: 62em)').matches) {
+    if (answered && window.matchMedia('(max-width: 62em)').matches) {
       resultRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     }
-  }, [detection, error]);
+  }, [answered]);
 
   useEffect(() => () => (photo ? URL.revokeObjectURL(photo.url) : undefined), [photo]);
 
   const choose = (blob: Blob, name: string) => {
     setPhoto({ blob, name, url: URL.createObjectURL(blob) });
-    setDetection(null);
-    setError(null);
+    detectMutation.reset();
+    setRejected(null);
   };
 
-  const run = async () => {
+  const run = () => {
     if (!photo) return;
-    setBusy(true);
-    setError(null);
-    setDetection(null);
-    try {
-      setDetection(await detect(photo.blob, photo.name));
-    } catch (cause) {
-      setError(detectErrorMessage(cause, photo.blob.size));
-    } finally {
-      setBusy(false);
-    }
+    setRejected(null);
+    detectMutation.mutate({ blob: photo.blob, name: photo.name });
   };
 
   return (
@@ -91,8 +89,8 @@ export function DetectPage() {
                     }}
                     onReject={(rejections: FileRejection[]) => {
                       setPhoto(null);
-                      setDetection(null);
-                      setError(rejectionMessage(rejections));
+                      detectMutation.reset();
+                      setRejected(rejectionMessage(rejections));
                     }}
                     accept={ACCEPT}
                     multiple={false}
@@ -129,7 +127,7 @@ export function DetectPage() {
                 </Text>
               )}
               <Group grow>
-                <Button size="md" onClick={() => void run()} loading={busy} disabled={!photo}>
+                <Button size="md" onClick={run} loading={busy} disabled={!photo}>
                   Detect emotion
                 </Button>
               </Group>

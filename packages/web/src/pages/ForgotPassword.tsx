@@ -1,31 +1,23 @@
 import { Alert, Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { forgotPassword } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
-import { splitError } from '../components/formErrors.js';
 import { FormAlert } from '../components/FormAlert.js';
-import { useSubmit } from '../components/useSubmit.js';
+import { useApiForm } from '../hooks/useApiForm.js';
 
 export function ForgotPasswordPage() {
-  const [email, setEmail] = useState('');
-  const { errors, busy, submit } = useSubmit();
+  const { form, general, busy, handleSubmit } = useApiForm({ initialValues: { email: '' } });
   const [sentTo, setSentTo] = useState<string | null>(null);
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    await submit(
-      async () => {
-        await forgotPassword(email.trim());
-        setSentTo(email.trim());
-      },
-      (error) => splitError(error, ['email']),
-    );
-  };
+  const onSubmit = handleSubmit(async ({ email }) => {
+    await forgotPassword(email.trim());
+    setSentTo(email.trim());
+  });
 
   return (
     <AuthLayout title="Forgot password" subtitle="We will email you a link to choose a new password.">
-      <form onSubmit={(event) => void onSubmit(event)} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         <Stack gap="sm">
           {sentTo && (
             <Alert color="green" role="status">
@@ -33,15 +25,13 @@ export function ForgotPasswordPage() {
               hour.
             </Alert>
           )}
-          <FormAlert message={errors.general} />
+          <FormAlert message={general} />
           <TextInput
             label="Email"
             type="email"
             autoComplete="email"
             required
-            value={email}
-            onChange={(event) => setEmail(event.currentTarget.value)}
-            error={errors.fields.email}
+            {...form.getInputProps('email')}
           />
           <Button type="submit" loading={busy} fullWidth>
             Send reset link

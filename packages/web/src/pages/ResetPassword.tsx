@@ -1,41 +1,28 @@
 import { Alert, Anchor, Button, Stack, Text } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { resetPassword } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
-import { splitError } from '../components/formErrors.js';
 import { FormAlert } from '../components/FormAlert.js';
-import { confirmationError, NewPasswordFields } from '../components/NewPasswordFields.js';
-import { useLinkToken } from '../components/useLinkToken.js';
-import { useSubmit } from '../components/useSubmit.js';
-
-const FIELDS = ['password', 'passwordConfirm'] as const;
+import { NewPasswordFields } from '../components/NewPasswordFields.js';
+import { useApiForm } from '../hooks/useApiForm.js';
+import { useLinkToken } from '../hooks/useLinkToken.js';
+import { confirmationError } from '../lib/passwords.js';
 
 export function ResetPasswordPage() {
   const token = useLinkToken();
-  const [password, setPassword] = useState('');
-  const [passwordConfirm, setPasswordConfirm] = useState('');
-  const { errors, setErrors, busy, submit } = useSubmit({
-    fields: {},
-    general: token ? null : 'This link has no token. Open the link from the email again.',
+  const { form, general, busy, handleSubmit } = useApiForm({
+    initialValues: { password: '', passwordConfirm: '' },
+    validate: { passwordConfirm: (value, values) => confirmationError(values.password, value) ?? null },
+    errors: { codeFields: { weak_password: 'password' } },
+    initialGeneral: token ? null : 'This link has no token. Open the link from the email again.',
   });
   const [done, setDone] = useState(false);
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const mismatch = confirmationError(password, passwordConfirm);
-    if (mismatch) {
-      setErrors({ fields: { passwordConfirm: mismatch }, general: null });
-      return;
-    }
-    await submit(
-      async () => {
-        await resetPassword(token, password);
-        setDone(true);
-      },
-      (error) => splitError(error, FIELDS, { weak_password: 'password' }),
-    );
-  };
+  const onSubmit = handleSubmit(async ({ password }) => {
+    await resetPassword(token, password);
+    setDone(true);
+  });
 
   if (done) {
     return (
@@ -54,21 +41,17 @@ export function ResetPasswordPage() {
 
   return (
     <AuthLayout title="Reset password" subtitle="Choose a new password for your account.">
-      <form onSubmit={(event) => void onSubmit(event)} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         <Stack gap="sm">
-          <FormAlert message={errors.general}>
+          <FormAlert message={general}>
             {' '}
             <Anchor component={Link} to="/forgot-password">
               Request a new link
             </Anchor>
           </FormAlert>
           <NewPasswordFields
-            password={password}
-            confirm={passwordConfirm}
-            onPasswordChange={setPassword}
-            onConfirmChange={setPasswordConfirm}
-            passwordError={errors.fields.password}
-            confirmError={errors.fields.passwordConfirm}
+            password={form.getInputProps('password')}
+            confirm={form.getInputProps('passwordConfirm')}
           />
           <Button type="submit" loading={busy} fullWidth disabled={!token}>
             Reset password

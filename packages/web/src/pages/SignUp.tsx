@@ -1,76 +1,48 @@
 import { Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { register } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
-import { splitError } from '../components/formErrors.js';
 import { FormAlert } from '../components/FormAlert.js';
-import { confirmationError, NewPasswordFields } from '../components/NewPasswordFields.js';
-import { useSubmit } from '../components/useSubmit.js';
+import { NewPasswordFields } from '../components/NewPasswordFields.js';
+import { useApiForm } from '../hooks/useApiForm.js';
+import { confirmationError } from '../lib/passwords.js';
 import { useSession } from '../session/SessionContext.js';
-
-const FIELDS = ['name', 'email', 'password', 'passwordConfirm'] as const;
 
 export function SignUpPage() {
   const { state } = useSession();
   const navigate = useNavigate();
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [passwordConfirm, setPasswordConfirm] = useState('');
-  const { errors, setErrors, busy, submit } = useSubmit();
+  const { form, general, busy, handleSubmit } = useApiForm({
+    initialValues: { name: '', email: '', password: '', passwordConfirm: '' },
+    validate: { passwordConfirm: (value, values) => confirmationError(values.password, value) ?? null },
+    errors: { codeFields: { weak_password: 'password', conflict: 'email' } },
+  });
 
   if (state.status === 'signedIn') return <Navigate to="/detect" replace />;
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const mismatch = confirmationError(password, passwordConfirm);
-    if (mismatch) {
-      setErrors({ fields: { passwordConfirm: mismatch }, general: null });
-      return;
-    }
-    await submit(
-      async () => {
-        await register({ name: name.trim(), email: email.trim(), password, passwordConfirm });
-        navigate(`/check-email?email=${encodeURIComponent(email.trim())}`);
-      },
-      (error) => splitError(error, FIELDS, { weak_password: 'password', conflict: 'email' }),
-    );
-  };
+  const onSubmit = handleSubmit(async ({ name, email, password, passwordConfirm }) => {
+    await register({ name: name.trim(), email: email.trim(), password, passwordConfirm });
+    navigate(`/check-email?email=${encodeURIComponent(email.trim())}`);
+  });
 
   return (
     <AuthLayout title="Sign up" subtitle="Create an account to detect emotions in your photos.">
-      <form onSubmit={(event) => void onSubmit(event)} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         <Stack gap="sm">
-          <FormAlert message={errors.general} />
-          <TextInput
-            label="Name"
-            name="name"
-            autoComplete="name"
-            required
-            value={name}
-            onChange={(event) => setName(event.currentTarget.value)}
-            error={errors.fields.name}
-          />
+          <FormAlert message={general} />
+          <TextInput label="Name" name="name" autoComplete="name" required {...form.getInputProps('name')} />
           <TextInput
             label="Email"
             name="email"
             type="email"
             autoComplete="email"
             required
-            value={email}
-            onChange={(event) => setEmail(event.currentTarget.value)}
-            error={errors.fields.email}
+            {...form.getInputProps('email')}
           />
           <NewPasswordFields
             label="Password"
             names={{ password: 'password', confirm: 'passwordConfirm' }}
-            password={password}
-            confirm={passwordConfirm}
-            onPasswordChange={setPassword}
-            onConfirmChange={setPasswordConfirm}
-            passwordError={errors.fields.password}
-            confirmError={errors.fields.passwordConfirm}
+            password={form.getInputProps('password')}
+            confirm={form.getInputProps('passwordConfirm')}
           />
           <Button type="submit" loading={busy} fullWidth mt="xs">
             Sign up

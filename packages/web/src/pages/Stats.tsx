@@ -1,12 +1,11 @@
 import { BarChart } from '@mantine/charts';
 import { Alert, Anchor, Card, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { getStats } from '../api/detections.js';
 import { errorMessage } from '../api/problem.js';
+import { useStats } from '../api/queries.js';
 import { EMOTIONS, type Emotion, type Stats } from '../api/types.js';
-import { fillDays } from '../components/days.js';
-import { EMOTION_COLOR, emotionLabel } from '../components/emotions.js';
+import { fillDays } from '../lib/days.js';
+import { EMOTION_COLOR, emotionLabel } from '../lib/emotions.js';
 
 function topEmotion(stats: Stats): Emotion | null {
   let best: Emotion | null = null;
@@ -18,18 +17,9 @@ function topEmotion(stats: Stats): Emotion | null {
 }
 
 export function StatsPage() {
-  const [stats, setStats] = useState<Stats | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    getStats(controller.signal)
-      .then(setStats)
-      .catch((cause: unknown) => {
-        if (!controller.signal.aborted) setError(errorMessage(cause));
-      });
-    return () => controller.abort();
-  }, []);
+  const query = useStats();
+  const stats = query.data ?? null;
+  const error = query.error ? errorMessage(query.error) : null;
 
   const byEmotion = EMOTIONS.map((emotion) => ({
     emotion: emotionLabel(emotion),

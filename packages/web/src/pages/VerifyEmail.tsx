@@ -1,24 +1,12 @@
 import { Alert, Anchor, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, Navigate } from 'react-router';
-import { type VerifyResult, verifyEmail } from '../api/auth.js';
 import { errorMessage } from '../api/problem.js';
+import { useVerification } from '../api/queries.js';
 import { AuthLayout } from '../components/AuthLayout.js';
-import { useLinkToken } from '../components/useLinkToken.js';
+import { useLinkToken } from '../hooks/useLinkToken.js';
 import { useSession } from '../session/SessionContext.js';
-
-/** One POST per token, even if React mounts the page twice: the token works only once. */
-const attempts = new Map<string, Promise<VerifyResult>>();
-
-function verifyOnce(token: string): Promise<VerifyResult> {
-  let attempt = attempts.get(token);
-  if (!attempt) {
-    attempt = verifyEmail(token);
-    attempts.set(token, attempt);
-  }
-  return attempt;
-}
 
 /** `signedIn`: this browser registered and is now signed in; `confirmed`: it must sign in. */
 type Outcome = { kind: 'signedIn' } | { kind: 'confirmed'; email: string };
@@ -26,37 +14,32 @@ type Outcome = { kind: 'signedIn' } | { kind: 'confirmed'; email: string };
 export function VerifyEmailPage() {
   const token = useLinkToken();
   const { signedIn } = useSession();
-  const [error, setError] = useState<string | null>(
-    token ? null : 'This link has no token. Open the link from the email again.',
-  );
+  const verification = useVerification(token);
+  const error = !token
+    ? 'This link has no token. Open the link from the email again.'
+    : verification.error
+      ? errorMessage(verification.error)
+      : null;
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const handled = useRef(false);
+  const result = verification.data;
 
   useEffect(() => {
-    if (!token) return;
-    let active = true;
-    verifyOnce(token)
-      .then((result) => {
-        if (!active) return;
-        // Another browser than the one that signed up: the address is confirmed, nobody is signed in.
-        if (result.signedIn === false) {
-          setOutcome({ kind: 'confirmed', email: result.user.email });
-          return;
-        }
-        signedIn(result.user);
-        notifications.show({
-          color: 'green',
-          title: 'Email confirmed',
-          message: `Welcome, ${result.user.name || result.user.email}! Upload a photo to detect an emotion.`,
-        });
-        setOutcome({ kind: 'signedIn' });
-      })
-      .catch((cause: unknown) => {
-        if (active) setError(errorMessage(cause));
-      });
-    return () => {
-      active = false;
-    };
-  }, [token, signedIn]);
+    if (!result || handled.current) return;
+    handled.current = true;
+    // Another browser than the one that signed up: the address is confirmed, nobody is signed in.
+    if (result.signedIn === false) {
+      setOutcome({ kind: 'confirmed', email: result.user.email });
+      return;
+    }
+    signedIn(result.user);
+    notifications.show({
+      color: 'green',
+      title: 'Email confirmed',
+      message: `Welcome, ${result.user.name || result.user.email}! Upload a photo to detect an emotion.`,
+    });
+    setOutcome({ kind: 'signedIn' });
+  }, [result, signedIn]);
 
   if (outcome?.kind === 'signedIn') return <Navigate to="/detect" replace state={{ welcome: true }} />;
 

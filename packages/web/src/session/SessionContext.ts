@@ -1,20 +1,20 @@
 import { createContext, useContext } from 'react';
-import type { LogoutScope, User } from '../api/types.js';
+import type { CurrentUser, LogoutScope } from '../api/types.js';
 
 export type SessionState =
   | { status: 'loading' }
   /** `reason`: nobody signed in yet, the session expired, or the user signed out here. */
   | { status: 'signedOut'; reason: 'none' | 'expired' | 'signedOut' }
-  | { status: 'signedIn'; user: User }
+  | { status: 'signedIn'; user: CurrentUser }
   | { status: 'error'; message: string };
 
 export interface SessionValue {
   state: SessionState;
-  user: User | null;
+  user: CurrentUser | null;
   /** Records a user who just signed in (login or email verification). */
-  signedIn(user: User): void;
+  signedIn(user: CurrentUser): void;
   /** Updates the shown user after a profile change. */
-  setUser(user: User): void;
+  setUser(user: CurrentUser): void;
   signOut(scope?: LogoutScope): Promise<void>;
   reload(): Promise<void>;
 }

@@ -1,8 +1,10 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { logout, me } from '../api/auth.js';
 import { onSessionExpired } from '../api/http.js';
 import { ApiError, errorMessage } from '../api/problem.js';
-import type { LogoutScope, User } from '../api/types.js';
+import { queryKeys } from '../api/queryKeys.js';
+import type { CurrentUser, LogoutScope } from '../api/types.js';
 import { SessionContext, type SessionState, type SessionValue } from './SessionContext.js';
 
 /** Tabs of one browser tell each other about sign-in and sign-out so they never disagree. */
@@ -18,6 +20,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     generation.current += 1;
     setState(next);
   }, []);
+
+  // Nothing of one user's data outlives their session (the next sign-in may be someone else).
+  const queryClient = useQueryClient();
+  const signedInNow = state.status === 'signedIn';
+  useEffect(() => {
+    if (!signedInNow) queryClient.removeQueries({ queryKey: queryKeys.user });
+  }, [signedInNow, queryClient]);
 
   const reload = useCallback(async () => {
     const started = generation.current;
@@ -56,14 +65,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [reload, change]);
 
   const signedIn = useCallback(
-    (user: User) => {
+    (user: CurrentUser) => {
       change({ status: 'signedIn', user });
       channel.current?.postMessage('signed-in');
     },
     [change],
   );
 
-  const setUser = useCallback((user: User) => change({ status: 'signedIn', user }), [change]);
+  const setUser = useCallback((user: CurrentUser) => change({ status: 'signedIn', user }), [change]);
 
   const signOut = useCallback(
     async (scope: LogoutScope = 'local') => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fillDays } from '../../src/components/days.js';
+import { fillDays } from '../../src/lib/days.js';
 
 test('fills the missing days with zero up to today', () => {
   const days = fillDays([{ date: '2026-11-20', count: 2 }], { minDays: 3, today: '2026-11-22' });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiError } from '../../src/api/problem.js';
-import { detectErrorMessage } from '../../src/components/detectErrors.js';
+import { detectErrorMessage } from '../../src/api/detectErrors.js';
 
 test('each detection failure has its own explanation', () => {
   const cases: [string, number, RegExp][] = [

@@ -1,4 +1,4 @@
-import { ApiError, errorMessage } from '../api/problem.js';
+import { ApiError, errorMessage } from './problem.js';
 
 export interface DetectErrorMessage {
   title: string;

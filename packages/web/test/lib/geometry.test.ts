@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { toFractions } from '../../src/components/geometry.js';
+import { toFractions } from '../../src/lib/geometry.js';
 
 test('pixel boxes become fractions of the image', () => {
   assert.deepEqual(toFractions({ x: 100, y: 50, width: 200, height: 100 }, { width: 400, height: 200 }), {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiError } from '../../src/api/problem.js';
-import { splitError } from '../../src/components/formErrors.js';
+import { splitError } from '../../src/api/formErrors.js';
 
 test('errors[] entries go next to the fields they name', () => {
   const error = new ApiError(400, {

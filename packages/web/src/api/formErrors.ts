@@ -1,4 +1,4 @@
-import { ApiError, errorMessage, fieldName } from '../api/problem.js';
+import { ApiError, errorMessage, fieldName } from './problem.js';
 
 export interface SplitErrors {
   /** Messages to show under the matching inputs. */

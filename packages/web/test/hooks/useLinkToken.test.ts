@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { searchWithoutToken } from '../../src/components/useLinkToken.js';
+import { searchWithoutToken } from '../../src/hooks/useLinkToken.js';
 
 test('searchWithoutToken drops the token and keeps every other parameter', () => {
   assert.equal(searchWithoutToken('?token=abc'), '');

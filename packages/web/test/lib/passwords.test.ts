@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { confirmationError } from '../../src/components/NewPasswordFields.js';
+import { confirmationError } from '../../src/lib/passwords.js';
 
 test('confirmationError: none when the confirmation matches, a message when it differs', () => {
   assert.equal(confirmationError('Quiet-Meadow-58', 'Quiet-Meadow-58'), undefined);

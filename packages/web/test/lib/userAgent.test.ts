@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeUserAgent } from '../../src/components/userAgent.js';
+import { describeUserAgent } from '../../src/lib/userAgent.js';
 
 test('names common browsers and systems', () => {
   assert.equal(

@@ -1,0 +1,63 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { changePassword, logout, revokeSession, updateName } from './auth.js';
+import { deleteLog, detect } from './detections.js';
+import { queryKeys } from './queryKeys.js';
+
+/** `POST /detect`; History and Stats are reloaded afterwards. */
+export function useDetect() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (photo: { blob: Blob; name: string }) => detect(photo.blob, photo.name),
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: queryKeys.logs });
+      void client.invalidateQueries({ queryKey: queryKeys.stats });
+    },
+  });
+}
+
+/** `DELETE /logs/:id`; History and Stats are reloaded afterwards. */
+export function useDeleteLog() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => deleteLog(id),
+    onSuccess: async () => {
+      await Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.logs }),
+        client.invalidateQueries({ queryKey: queryKeys.stats }),
+      ]);
+    },
+  });
+}
+
+/** `PATCH /auth/me` with a new display name; answers the updated user. */
+export function useRename() {
+  return useMutation({ mutationFn: (name: string) => updateName(name) });
+}
+
+/** `POST /auth/password`; auth-server signs the user's other sessions out. */
+export function useChangePassword() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { currentPassword: string; newPassword: string }) =>
+      changePassword(body.currentPassword, body.newPassword),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.sessions }),
+  });
+}
+
+/** Signs out one of the user's devices (`DELETE /auth/sessions/:id`). */
+export function useRevokeSession() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => revokeSession(id),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.sessions }),
+  });
+}
+
+/** Signs out every device but this one (`POST /auth/logout` with scope `others`). */
+export function useSignOutOthers() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => logout('others'),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.sessions }),
+  });
+}

@@ -1,0 +1,58 @@
+import { Badge, Button, Card, Group, Pagination, SimpleGrid, Text } from '@mantine/core';
+import { imageUrlOf } from '../../api/detections.js';
+import type { LogItem, LogPage } from '../../api/types.js';
+import { AuthImage } from '../../components/AuthImage.js';
+import { EMOTION_COLOR, emotionLabel, formatDateTime, percent } from '../../lib/emotions.js';
+
+interface HistoryGridProps {
+  data: LogPage;
+  page: number;
+  pages: number;
+  onPage: (page: number) => void;
+  onDelete: (item: LogItem) => void;
+}
+
+/** One card per detection (photo, emotion, confidence, time, Delete), then the pager. */
+export function HistoryGrid({ data, page, pages, onPage, onDelete }: HistoryGridProps) {
+  return (
+    <>
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 3, xl: 4 }} data-testid="history-list">
+        {data.items.map((item) => (
+          <Card key={item.id} withBorder radius="md" padding="sm" data-testid="history-item">
+            <Card.Section>
+              <AuthImage url={imageUrlOf(item)} alt={`Photo detected as ${item.emotion}`} height={180} />
+            </Card.Section>
+            <Group justify="space-between" mt="sm" wrap="nowrap">
+              <Badge color={EMOTION_COLOR[item.emotion] ?? 'blue'} variant="light" size="lg">
+                {emotionLabel(item.emotion)}
+              </Badge>
+              <Text size="sm" fw={600}>
+                {percent(item.confidence)}
+              </Text>
+            </Group>
+            <Group justify="space-between" mt="xs" wrap="nowrap">
+              <Text size="xs" c="dimmed">
+                {formatDateTime(item.createdAt)}
+              </Text>
+              <Button
+                size="xs"
+                variant="subtle"
+                color="red"
+                onClick={() => onDelete(item)}
+                aria-label={`Delete detection from ${formatDateTime(item.createdAt)}`}
+              >
+                Delete
+              </Button>
+            </Group>
+          </Card>
+        ))}
+      </SimpleGrid>
+      <Group justify="space-between" wrap="wrap">
+        <Text size="sm" c="dimmed">
+          Showing {data.offset + 1}–{data.offset + data.items.length} of {data.total}
+        </Text>
+        {pages > 1 && <Pagination total={pages} value={page} onChange={onPage} size="sm" />}
+      </Group>
+    </>
+  );
+}
