@@ -1,3 +1,8 @@
+/**
+ * Builds the emotion-api Fastify app: auth proxy, CSRF guard, detection, history, health and
+ * docs, plus the built web app when `config.webDist` is set. Closing the app closes the
+ * database and (when the app created it) the model's workers.
+ */
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyMultipart from '@fastify/multipart';
@@ -8,23 +13,24 @@ import { AuthClient } from '@emotion-app/auth-client';
 import { isEmail } from '@emotion-app/auth-client/contract';
 import { type AuthUser, createRequireAuth, createTokenVerifier } from '@emotion-app/auth-client/server';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AppContext } from './app-context.js';
 import { SessionCookies } from './auth/cookies.js';
 import { createCsrfGuard } from './auth/csrf.js';
 import type { Config } from './config.js';
+import type { AppContext } from './context.js';
 import { openDatabase } from './db/database.js';
+import { detectionRoutes } from './detections/detections.routes.js';
+import { DetectionService } from './detections/detections.service.js';
+import { healthRoutes } from './health/health.routes.js';
+import { historyRoutes } from './history/history.routes.js';
+import { HistoryService } from './history/history.service.js';
 import { notFoundError, registerErrorHandling, sendProblem } from './http/problem.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { BoundedQueue } from './model/bounded-queue.js';
 import { createEmotionDetector, type EmotionDetector } from './model/index.js';
 import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
-import { detectRoutes } from './routes/detect.js';
-import { exportRoutes } from './routes/export.js';
-import { healthRoutes } from './routes/health.js';
-import { historyRoutes } from './routes/history.js';
-import { registerWebApp, sendSpa, wantsSpa } from './routes/web.js';
 import { ImageStore } from './storage/image-store.js';
+import { registerWebApp, sendSpa, wantsSpa } from './web/web.routes.js';
 
 export interface AppDeps {
   /** An already created detector (tests); the app then neither loads nor closes it. */
@@ -35,11 +41,6 @@ export interface AppDeps {
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
-/**
- * Builds the emotion-api Fastify app: auth proxy, CSRF guard, detection, history, health and
- * docs, plus the built web app when `config.webDist` is set. Closing the app closes the
- * database and (when the app created it) the model's workers.
- */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -67,29 +68,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
 
   const ownsDetector = deps.detector === undefined;
-  const detector = deps.detector ?? createEmotionDetector({ workers: config.modelWorkers });
-  const db = openDatabase(config.dataDir);
+  const ctx = createContext(config, deps.detector);
   app.addHook('onClose', async () => {
-    db.close();
-    if (ownsDetector) await detector.close();
+    ctx.db.close();
+    if (ownsDetector) await ctx.detector.close();
   });
-
-  const cookies = new SessionCookies(config.production);
-  const verifier = createTokenVerifier({
-    secret: config.jwtSecret,
-    issuer: config.jwtIssuer,
-    audience: config.jwtAudience,
-  });
-  const ctx: AppContext = {
-    config,
-    auth: new AuthClient({ baseUrl: config.authUrl, timeoutMs: config.authTimeoutMs }),
-    cookies,
-    db,
-    images: new ImageStore(config.dataDir),
-    detector,
-    detectQueue: new BoundedQueue(config.modelWorkers, config.detectQueueMax),
-    requireAuth: createRequireAuth(verifier, { cookieName: cookies.names.access }),
-  };
 
   // Set by requireAuth on protected routes; declared up front so every request has the same shape.
   app.decorateRequest('user', null as unknown as AuthUser);
@@ -98,15 +81,79 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     if (config.webDist && wantsSpa(request)) sendSpa(reply);
     else sendProblem(reply, notFoundError(request.method, request.url));
   });
+  registerJsonParser(app);
+  await registerPlugins(app, config, ctx.cookies);
+  app.addHook('preHandler', createCsrfGuard(ctx.cookies, config.corsOrigins));
 
-  // An empty JSON body counts as no body (routes with optional bodies, e.g. POST /auth/refresh).
+  await app.register(async (scope) => {
+    await authRoutes(scope, ctx);
+    await accountRoutes(scope, ctx);
+  });
+  await app.register(detectionRoutes, { ctx });
+  await app.register(historyRoutes, { ctx });
+  await app.register(healthRoutes, { ctx });
+  if (config.webDist) await registerWebApp(app, config.webDist);
+
+  if (ownsDetector && deps.loadModel !== false) {
+    app.addHook('onReady', async () => {
+      const started = performance.now();
+      await ctx.detector.load();
+      app.log.info(
+        { model: ctx.detector.model, ms: Math.round(performance.now() - started) },
+        'model loaded',
+      );
+    });
+  }
+  return app;
+}
+
+/** The services and stores the routes share; a detector given by the caller is used as is. */
+function createContext(config: Config, givenDetector: EmotionDetector | undefined): AppContext {
+  const detector =
+    givenDetector ??
+    createEmotionDetector({ workers: config.modelWorkers, maxPixels: config.maxImagePixels });
+  const db = openDatabase(config.dataDir);
+  const images = new ImageStore(config.dataDir);
+  const detectQueue = new BoundedQueue(config.modelWorkers, config.detectQueueMax);
+  const cookies = new SessionCookies(config.production);
+  const verifier = createTokenVerifier({
+    secret: config.jwtSecret,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+  });
+  return {
+    config,
+    auth: new AuthClient({ baseUrl: config.authUrl, timeoutMs: config.authTimeoutMs }),
+    cookies,
+    db,
+    images,
+    detector,
+    detectQueue,
+    requireAuth: createRequireAuth(verifier, { cookieName: cookies.names.access }),
+    detections: new DetectionService({
+      db,
+      images,
+      detector,
+      detectQueue,
+      minConfidence: config.minConfidence,
+      maxImagePixels: config.maxImagePixels,
+    }),
+    history: new HistoryService({ db, images }),
+  };
+}
+
+/** An empty JSON body counts as no body (routes with optional bodies, e.g. POST /auth/refresh). */
+function registerJsonParser(app: FastifyInstance): void {
   const jsonParser = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
     jsonParser(request, body as string, done);
   });
+}
 
+/** Security headers, cookies, CORS, multipart, rate limiting and the OpenAPI document at /docs. */
+async function registerPlugins(app: FastifyInstance, config: Config, cookies: SessionCookies): Promise<void> {
   await registerSecurityHeaders(app, config.production);
   await app.register(fastifyCookie);
   await app.register(fastifyCors, {
@@ -139,25 +186,4 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-
-  app.addHook('preHandler', createCsrfGuard(cookies, config.corsOrigins));
-
-  await app.register(async (scope) => {
-    await authRoutes(scope, ctx);
-    await accountRoutes(scope, ctx);
-    await detectRoutes(scope, ctx);
-    await historyRoutes(scope, ctx);
-    await exportRoutes(scope, ctx);
-    await healthRoutes(scope, ctx);
-  });
-  if (config.webDist) await registerWebApp(app, config.webDist);
-
-  if (ownsDetector && deps.loadModel !== false) {
-    app.addHook('onReady', async () => {
-      const started = performance.now();
-      await detector.load();
-      app.log.info({ model: detector.model, ms: Math.round(performance.now() - started) }, 'model loaded');
-    });
-  }
-  return app;
 }

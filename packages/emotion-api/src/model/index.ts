@@ -10,8 +10,10 @@ export type { DetectOptions, DetectPixels, Emotion, EmotionDetector, FaceBox, Fa
 /**
  * The face-emotion detector: `@vladmandic/human` (short-range BlazeFace, full-range BlazeFace when
  * faces may be small, facemesh; its FER2013 mini-Xception for emotions) on the TensorFlow.js WASM
- * backend, one worker thread per core, so inference never blocks the event loop. Weights come from
- * node_modules and this package's `models/`, never the network.
+ * backend, one worker thread per core (or `workers`), so inference never blocks the event loop.
+ * Weights come from node_modules and this package's `models/`, never the network. Images given as
+ * encoded bytes over `maxPixels` (default 40 million; the app passes MAX_IMAGE_MEGAPIXELS) are
+ * refused before decoding.
  *
  * @example
  * const detector = createEmotionDetector();
@@ -19,8 +21,10 @@ export type { DetectOptions, DetectPixels, Emotion, EmotionDetector, FaceBox, Fa
  * const faces = await detector.detect(jpegBytes); // largest face first, [] when none
  * await detector.close();
  */
-export function createEmotionDetector(opts: { workers?: number } = {}): EmotionDetector {
-  const pool = new WorkerPool(Math.max(1, opts.workers ?? availableParallelism()));
+export function createEmotionDetector(opts: { workers?: number; maxPixels?: number } = {}): EmotionDetector {
+  const pool = new WorkerPool(Math.max(1, opts.workers ?? availableParallelism()), undefined, {
+    maxPixels: opts.maxPixels,
+  });
   const model = `human@${humanVersion()} blazeface-front/back+facemesh+emotion (tfjs-wasm ${tfjsVersion()})`;
   let loading: Promise<void> | undefined;
   let loaded = false;

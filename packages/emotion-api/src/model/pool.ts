@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
+import type { InferenceOptions } from './infer.js';
 import type { DetectPixels, FaceEmotion, FromWorker, ToWorker } from './types.js';
 
 interface Job {
@@ -21,10 +22,11 @@ function unavailable(detail: string): AppError {
  * scripts) it is `worker.ts`, and Node 20 does not pass tsx's loader hooks on to workers, so a
  * small bootstrap registers tsx inside the worker before importing it.
  */
-function newWorker(): Worker {
+function newWorker(init: InferenceOptions): Worker {
   // A small young generation: inference allocates little that survives, and V8's default
-  // semi-spaces would keep ~30 MB per worker that RSS never gives back.
-  const options = { resourceLimits: { maxYoungGenerationSizeMb: 4 } };
+  // semi-spaces would keep ~30 MB per worker that RSS never gives back. `workerData` is what the
+  // worker passes to `Inference.create`.
+  const options = { resourceLimits: { maxYoungGenerationSizeMb: 4 }, workerData: init };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./worker.ts', import.meta.url).href;
@@ -128,6 +130,7 @@ export class WorkerPool {
   constructor(
     private readonly size: number = availableParallelism(),
     private readonly jobTimeoutMs: number = DEFAULT_JOB_TIMEOUT_MS,
+    private readonly init: InferenceOptions = {},
   ) {}
 
   /** Starts the workers and resolves once every one has loaded and warmed up its model. */
@@ -138,7 +141,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    return new Slot(newWorker(), this.jobTimeoutMs, (dead) => this.replace(dead));
+    return new Slot(newWorker(this.init), this.jobTimeoutMs, (dead) => this.replace(dead));
   }
 
   private replace(dead: Slot): void {

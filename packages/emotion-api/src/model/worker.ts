@@ -2,9 +2,9 @@
  * Inference worker: one per core, each with its own WASM backend (which uses a single core).
  * Jobs run one after another; the pool in `index.ts` decides which worker gets which job.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../errors.js';
-import { Inference } from './infer.js';
+import { Inference, type InferenceOptions } from './infer.js';
 import type { FromWorker, ToWorker, WorkerError } from './types.js';
 
 const port = parentPort;
@@ -26,7 +26,7 @@ function toWorkerError(err: unknown): WorkerError {
 }
 
 const started = performance.now();
-const ready = Inference.create();
+const ready = Inference.create((workerData ?? {}) as InferenceOptions);
 ready.then(
   () => post({ type: 'ready', loadTimeMs: performance.now() - started }),
   (err: unknown) => post({ type: 'init-error', message: err instanceof Error ? err.message : String(err) }),

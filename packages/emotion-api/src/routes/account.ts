@@ -7,10 +7,10 @@ import {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../app-context.js';
+import type { AppContext } from '../context.js';
 import { toAppError } from '../http/problem.js';
 import { accessTokenOf as tokenOf, forwardClient } from './auth-forward.js';
-import { ProblemResponses, secured as securedBase } from './schemas.js';
+import { ProblemResponses, secured as securedBase } from '../http/schemas.js';
 
 const TokenUser = Type.Object({
   id: Type.String(),

@@ -12,12 +12,12 @@ import {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../app-context.js';
+import type { AppContext } from '../context.js';
 import { credentialsOf } from '../auth/credentials.js';
 import { AppError } from '../errors.js';
 import { toAppError } from '../http/problem.js';
 import { forwardClient } from './auth-forward.js';
-import { ProblemResponses } from './schemas.js';
+import { ProblemResponses } from '../http/schemas.js';
 
 const SessionResponse = Type.Object({
   user: User,

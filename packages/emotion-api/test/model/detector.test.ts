@@ -194,6 +194,20 @@ describe('emotion detector (human on tfjs-wasm, worker threads)', () => {
     });
   });
 
+  it('refuses encoded images over its maxPixels (MAX_IMAGE_MEGAPIXELS in the app) with 415, in the worker', async () => {
+    const photo = await readFile(new URL('faces/Happy-test.jpg', fixtures));
+    const limited = createEmotionDetector({ workers: 1, maxPixels: 1000 });
+    try {
+      await limited.load();
+      await assert.rejects(limited.detect(photo), { status: 415, code: 'unsupported_media_type' });
+      // Pixels decoded beforehand (as POST /detect does, within its own limit) are not held to it.
+      const { pixels } = await prepareImage(photo);
+      assert.ok((await limited.detect(photo, { pixels: await pixels })).length >= 1);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('rejects detect with 503 model_unavailable once closed', async () => {
     const closed = createEmotionDetector({ workers: 1 });
     await closed.close();

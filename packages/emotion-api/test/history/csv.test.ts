@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csvField, csvRow } from '../../src/http/csv.js';
+import { csvField, csvRow } from '../../src/history/csv.js';
 
 describe('csv (RFC 4180)', () => {
   it('leaves plain fields and numbers as they are', () => {

@@ -4,16 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Db, migrate, openDatabase } from '../../src/db/database.js';
+import { type Db, openDatabase } from '../../src/db/database.js';
+import { insertPrediction } from '../../src/detections/detections.repository.js';
 import {
   deletePrediction,
   findPrediction,
-  insertPrediction,
   listPredictions,
-  type Prediction,
   predictionStats,
-  zeroCounts,
-} from '../../src/db/predictions.repository.js';
+} from '../../src/history/history.repository.js';
+import { type Prediction, zeroCounts } from '../../src/predictions/predictions.table.js';
 import type { Emotion } from '../../src/model/index.js';
 
 function prediction(userId: string, createdAt: string, emotion: Emotion, confidence: number): Prediction {
@@ -32,7 +31,7 @@ function prediction(userId: string, createdAt: string, emotion: Emotion, confide
   };
 }
 
-describe('predictions repository', () => {
+describe('history repository (predictions written by detections)', () => {
   let dir: string;
   let db: Db;
   const alice = 'user-alice';
@@ -49,20 +48,6 @@ describe('predictions repository', () => {
   after(() => {
     db.close();
     rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('opens the database in WAL mode with foreign keys on', () => {
-    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-  });
-
-  it('applies each migration once', () => {
-    assert.deepEqual(migrate(db), []);
-    const versions = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
-    assert.deepEqual(
-      versions.map((v) => v.version),
-      [1],
-    );
   });
 
   it('lists only the owner rows, newest first, with the total', () => {

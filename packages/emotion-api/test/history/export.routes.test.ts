@@ -2,13 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type Db, openDatabase } from '../../src/db/database.js';
-import {
-  insertPrediction,
-  iteratePredictions,
-  listPredictions,
-  type Prediction,
-  zeroCounts,
-} from '../../src/db/predictions.repository.js';
+import { insertPrediction } from '../../src/detections/detections.repository.js';
+import { iteratePredictions, listPredictions } from '../../src/history/history.repository.js';
+import { type Prediction, zeroCounts } from '../../src/predictions/predictions.table.js';
 import { EMOTIONS, type Emotion, type EmotionDetector } from '../../src/model/index.js';
 import {
   type AuthServer,

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../src/db/database.js';
-import { insertPrediction, zeroCounts } from '../../src/db/predictions.repository.js';
+import { insertPrediction } from '../../src/detections/detections.repository.js';
+import { zeroCounts } from '../../src/predictions/predictions.table.js';
 import type { Emotion, EmotionDetector, FaceEmotion } from '../../src/model/index.js';
 import {
   type AuthServer,

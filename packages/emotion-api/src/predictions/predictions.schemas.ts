@@ -1,21 +1,7 @@
+/** A prediction as the API shows it: the /detect answer and every /logs item. */
 import { type Static, Type } from '@sinclair/typebox';
-import type { Prediction } from '../db/predictions.repository.js';
 import { EMOTIONS, type Emotion } from '../model/index.js';
-
-/** application/problem+json body of every error. */
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String({ description: 'stable machine-readable error code' }),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true },
-);
-
-export const ProblemResponses = { '4xx': Problem, '5xx': Problem } as const;
+import type { Prediction } from './predictions.table.js';
 
 export const EmotionLabel = Type.Unsafe<Emotion>({
   type: 'string',
@@ -55,15 +41,6 @@ export const PredictionResponse = Type.Object({
 });
 export type PredictionResponse = Static<typeof PredictionResponse>;
 
-/**
- * A prediction id in a path. Not checked as a UUID: an id that names no row of the caller, well
- * formed or not, is simply not found (404), never a 400. Ids only ever reach SQL as parameters;
- * image files have their own random names.
- */
-export const IdParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 100, description: 'prediction id (a UUID)' }),
-});
-
 /** A stored prediction as the API shows it (the detect response and every /logs item). */
 export function toPredictionResponse(p: Prediction): PredictionResponse {
   return {
@@ -83,7 +60,3 @@ export function toPredictionResponse(p: Prediction): PredictionResponse {
     lowConfidence: p.lowConfidence,
   };
 }
-
-const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
-/** OpenAPI security of protected routes: a Bearer token or the access-token cookie. */
-export const secured = { security };

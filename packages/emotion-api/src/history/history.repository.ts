@@ -1,21 +1,12 @@
-import { EMOTIONS, type Emotion, type FaceEmotion } from '../model/index.js';
-import type { Db } from './database.js';
-
-/** One stored detection. */
-export interface Prediction {
-  id: string;
-  userId: string;
-  /** ISO-8601 UTC with milliseconds. */
-  createdAt: string;
-  emotion: Emotion;
-  confidence: number;
-  probabilities: Record<Emotion, number>;
-  faces: FaceEmotion[];
-  model: string;
-  /** File name inside `DATA_DIR/images`; never taken from a URL. */
-  imageFile: string;
-  lowConfidence: boolean;
-}
+/** Reads and deletes of the caller's predictions: /logs, /logs/export, /images/:id, /stats. */
+import type { Db } from '../db/database.js';
+import type { Emotion } from '../model/index.js';
+import {
+  fromRow,
+  type Prediction,
+  type PredictionRow as Row,
+  zeroCounts,
+} from '../predictions/predictions.table.js';
 
 export interface PredictionFilter {
   limit: number;
@@ -33,50 +24,6 @@ export interface PredictionStats {
   total: number;
   byEmotion: Record<Emotion, number>;
   byDay: { date: string; count: number; byEmotion: Record<Emotion, number> }[];
-}
-
-interface Row {
-  id: string;
-  user_id: string;
-  created_at: string;
-  emotion: Emotion;
-  confidence: number;
-  probabilities: string;
-  faces: string;
-  model: string;
-  image_file: string;
-  low_confidence: number;
-}
-
-function fromRow(row: Row): Prediction {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    createdAt: row.created_at,
-    emotion: row.emotion,
-    confidence: row.confidence,
-    probabilities: JSON.parse(row.probabilities) as Record<Emotion, number>,
-    faces: JSON.parse(row.faces) as FaceEmotion[],
-    model: row.model,
-    imageFile: row.image_file,
-    lowConfidence: row.low_confidence === 1,
-  };
-}
-
-export function zeroCounts(): Record<Emotion, number> {
-  return Object.fromEntries(EMOTIONS.map((e) => [e, 0])) as Record<Emotion, number>;
-}
-
-export function insertPrediction(db: Db, p: Prediction): void {
-  db.prepare(
-    `INSERT INTO predictions (id, user_id, created_at, emotion, confidence, probabilities, faces, model, image_file, low_confidence)
-     VALUES (@id, @userId, @createdAt, @emotion, @confidence, @probabilities, @faces, @model, @imageFile, @lowConfidence)`,
-  ).run({
-    ...p,
-    probabilities: JSON.stringify(p.probabilities),
-    faces: JSON.stringify(p.faces),
-    lowConfidence: p.lowConfidence ? 1 : 0,
-  });
 }
 
 export function findPrediction(db: Db, userId: string, id: string): Prediction | undefined {

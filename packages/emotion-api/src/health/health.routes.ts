@@ -1,0 +1,38 @@
+/** GET /health: liveness, the model's state and whether auth-server answers. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { RouteOptions } from '../context.js';
+import { Type } from '@sinclair/typebox';
+
+const HEALTH_TIMEOUT_MS = 1500;
+
+const Health = Type.Object({
+  status: Type.Literal('ok'),
+  model: Type.Object({ loaded: Type.Boolean(), name: Type.String() }),
+  authServer: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
+});
+
+/** Whether auth-server's own health route answers 2xx within HEALTH_TIMEOUT_MS. */
+async function probe(url: string): Promise<'ok' | 'unreachable'> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+    await res.body?.cancel().catch(() => {});
+    return res.ok ? 'ok' : 'unreachable';
+  } catch {
+    return 'unreachable';
+  }
+}
+
+export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+  const { config, detector } = ctx;
+  const healthUrl = `${config.authUrl}/api/health`;
+
+  app.get(
+    '/health',
+    { schema: { tags: ['health'], summary: 'Service health', response: { 200: Health } } },
+    async () => ({
+      status: 'ok' as const,
+      model: { loaded: detector.loaded, name: detector.model },
+      authServer: await probe(healthUrl),
+    }),
+  );
+};

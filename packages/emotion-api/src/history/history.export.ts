@@ -1,0 +1,54 @@
+/** The bodies of GET /logs/export: RFC 4180 CSV or a JSON array of /logs items, produced lazily in chunks. */
+import { EMOTIONS } from '../model/index.js';
+import { toPredictionResponse } from '../predictions/predictions.schemas.js';
+import type { Prediction } from '../predictions/predictions.table.js';
+import { csvRow } from './csv.js';
+
+export type ExportFormat = 'csv' | 'json';
+
+export const CSV_COLUMNS = ['id', 'createdAt', 'emotion', 'confidence', 'faces', ...EMOTIONS] as const;
+
+/** Rows written to the stream per chunk: few writes, memory bounded by one page. */
+const ROWS_PER_CHUNK = 200;
+
+/** A prediction as one CSV record; the seven columns are the top face's probabilities. */
+function csvRecord(p: Prediction): string {
+  return csvRow([
+    p.id,
+    p.createdAt,
+    p.emotion,
+    p.confidence,
+    p.faces.length,
+    ...EMOTIONS.map((e) => p.probabilities[e]),
+  ]);
+}
+
+/** Joins what `encode` makes of each row into chunks of ROWS_PER_CHUNK rows. */
+function* chunks(rows: Iterable<Prediction>, encode: (p: Prediction, index: number) => string) {
+  let chunk = '';
+  let index = 0;
+  for (const row of rows) {
+    chunk += encode(row, index++);
+    if (index % ROWS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
+}
+
+function* csvBody(rows: Iterable<Prediction>): Generator<string> {
+  yield csvRow(CSV_COLUMNS);
+  yield* chunks(rows, csvRecord);
+}
+
+function* jsonBody(rows: Iterable<Prediction>): Generator<string> {
+  yield '[';
+  yield* chunks(rows, (p, i) => (i === 0 ? '' : ',') + JSON.stringify(toPredictionResponse(p)));
+  yield ']';
+}
+
+/** The export of `rows` in `format`, as text chunks for a stream. */
+export function exportBody(format: ExportFormat, rows: Iterable<Prediction>): Generator<string> {
+  return format === 'csv' ? csvBody(rows) : jsonBody(rows);
+}

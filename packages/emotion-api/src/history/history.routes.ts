@@ -1,0 +1,110 @@
+/** The caller's history: GET /logs, GET /logs/export, DELETE /logs/:id, GET /images/:id, GET /stats. */
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { RouteOptions } from '../context.js';
+import { Type } from '@sinclair/typebox';
+import { ProblemResponses, secured } from '../http/schemas.js';
+import type { ExportFormat } from './history.export.js';
+import { ExportQuery, ExportResponse, IdParams, LogsPage, LogsQuery, Stats } from './history.schemas.js';
+
+const tags = ['history'];
+
+export const historyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
+  const { history, requireAuth } = ctx;
+
+  app.get(
+    '/logs',
+    {
+      preHandler: requireAuth,
+      schema: {
+        ...secured,
+        tags,
+        summary: "The caller's predictions, newest first",
+        querystring: LogsQuery,
+        response: { 200: LogsPage, ...ProblemResponses },
+      },
+    },
+    async (request) => history.list(request.user.id, request.query),
+  );
+
+  app.get(
+    '/logs/export',
+    {
+      preHandler: requireAuth,
+      schema: {
+        ...secured,
+        tags,
+        summary:
+          "Every one of the caller's predictions matching the /logs filters, newest first, as a CSV or JSON attachment",
+        querystring: ExportQuery,
+        produces: ['text/csv', 'application/json'],
+        response: { 200: ExportResponse, ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...filter } = request.query;
+      // The schema's enum has let only 'csv' and 'json' through.
+      const file = history.export(request.user.id, format as ExportFormat, filter);
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('cache-control', 'private, no-store')
+        .send(Readable.from(file.body));
+    },
+  );
+
+  app.delete(
+    '/logs/:id',
+    {
+      preHandler: requireAuth,
+      schema: {
+        ...secured,
+        tags,
+        summary: 'Delete one of your predictions and its image',
+        params: IdParams,
+        response: { 204: Type.Null(), ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      await history.remove(request.user.id, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/images/:id',
+    {
+      preHandler: requireAuth,
+      schema: {
+        ...secured,
+        tags,
+        summary: 'The stored image of one of your predictions (re-encoded JPEG, no metadata)',
+        params: IdParams,
+        produces: ['image/jpeg'],
+        response: { 200: Type.Unsafe({ type: 'string', format: 'binary' }), ...ProblemResponses },
+      },
+    },
+    async (request, reply) => {
+      const stream = await history.openImage(request.user.id, request.params.id);
+      return reply
+        .type('image/jpeg')
+        .header('cache-control', 'private, max-age=3600')
+        .header('x-content-type-options', 'nosniff')
+        .send(stream);
+    },
+  );
+
+  app.get(
+    '/stats',
+    {
+      preHandler: requireAuth,
+      schema: {
+        ...secured,
+        tags,
+        summary: "Counts of the caller's predictions by emotion and by UTC day",
+        response: { 200: Stats, ...ProblemResponses },
+      },
+    },
+    async (request) => history.stats(request.user.id),
+  );
+};
