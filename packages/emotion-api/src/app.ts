@@ -12,7 +12,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { AuthClient } from '@emotion-app/auth-client';
 import { isEmail } from '@emotion-app/auth-client/contract';
 import { type AuthUser, createRequireAuth, createTokenVerifier } from '@emotion-app/auth-client/server';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { SessionCookies } from './auth/cookies.js';
 import { createCsrfGuard } from './auth/csrf.js';
 import type { Config } from './config.js';
@@ -42,30 +42,7 @@ export interface AppDeps {
 const JSON_BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-      serializers: {
-        // One-time tokens travel in query strings (GET /auth/verify?token=): keep them out of logs.
-        req: (req: { method: string; url: string; ip?: string }) => ({
-          method: req.method,
-          url: req.url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]'),
-          remoteAddress: req.ip,
-        }),
-      },
-    },
-    trustProxy: config.trustProxy,
-    bodyLimit: JSON_BODY_LIMIT,
-    ajv: {
-      // validation_failed lists every invalid field (as auth-server does), not just the first.
-      customOptions: { allErrors: true },
-      // The same email format as auth-server, so an address it accepts (Unicode ones too) passes here.
-      onCreate: (ajv) => {
-        ajv.addFormat('email', { type: 'string', validate: isEmail });
-      },
-    },
-  });
+  const app = Fastify(fastifyOptions(config));
 
   const ownsDetector = deps.detector === undefined;
   const ctx = createContext(config, deps.detector);
@@ -105,6 +82,34 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     });
   }
   return app;
+}
+
+/** Logger (no credentials, no one-time tokens), proxy trust, the JSON body limit and Ajv's options. */
+function fastifyOptions(config: Config): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      serializers: {
+        // One-time tokens travel in query strings (GET /auth/verify?token=): keep them out of logs.
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          url: req.url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]'),
+          remoteAddress: req.ip,
+        }),
+      },
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: JSON_BODY_LIMIT,
+    ajv: {
+      // validation_failed lists every invalid field (as auth-server does), not just the first.
+      customOptions: { allErrors: true },
+      // The same email format as auth-server, so an address it accepts (Unicode ones too) passes here.
+      onCreate: (ajv) => {
+        ajv.addFormat('email', { type: 'string', validate: isEmail });
+      },
+    },
+  };
 }
 
 /** The services and stores the routes share; a detector given by the caller is used as is. */
