@@ -5,12 +5,7 @@ import { AuthClient } from '../src/client.js';
 import type { Session } from '../src/contract.js';
 import { AuthError } from '../src/errors.js';
 import { createTokenVerifier } from '../src/server/verifier.js';
-import {
-  type RunningAuthServer,
-  SERVER_SECRET,
-  SERVER_SERVICE_KEY,
-  startAuthServer,
-} from './helpers/auth-server.js';
+import { startTestAuthServer, type TestAuthServer } from '@emotion-app/auth-server/testing';
 import { sign } from './helpers/tokens.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -30,7 +25,7 @@ async function authError(promise: Promise<unknown>, status: number, code: string
 }
 
 describe('AuthClient against a real auth-server', () => {
-  let server: RunningAuthServer;
+  let server: TestAuthServer;
   let auth: AuthClient;
   let n = 0;
   const email = (label: string) => `${label}-${++n}@example.com`;
@@ -45,7 +40,7 @@ describe('AuthClient against a real auth-server', () => {
 
   before(async () => {
     // a tight failed-login limit so rate_limited is reachable in a test
-    server = await startAuthServer({ RATE_LIMIT_LOGIN_ACCOUNT_IP: '3/900' });
+    server = await startTestAuthServer({ RATE_LIMIT_LOGIN_ACCOUNT_IP: '3/900' });
     auth = new AuthClient({ baseUrl: server.url, timeoutMs: 10_000 });
   });
   after(() => server.close());
@@ -67,7 +62,7 @@ describe('AuthClient against a real auth-server', () => {
 
   it('issues access tokens the local verifier accepts', async () => {
     const session = await signUp(email('verify'));
-    const claims = await createTokenVerifier({ secret: SERVER_SECRET }).verify(session.accessToken);
+    const claims = await createTokenVerifier({ secret: server.secret }).verify(session.accessToken);
     assert.equal(claims.sub, session.user.id);
     assert.equal(claims.email, session.user.email);
     assert.equal(claims.role, 'user');
@@ -142,17 +137,17 @@ describe('AuthClient against a real auth-server', () => {
 
   it('validates tokens by introspection', async () => {
     const session = await signUp(email('introspect'));
-    const active = await auth.validateToken(session.accessToken, SERVER_SERVICE_KEY);
+    const active = await auth.validateToken(session.accessToken, server.serviceKey);
     assert.equal(active.active, true);
     assert.equal(active.sub, session.user.id);
     assert.equal(typeof active.sid, 'string');
     assert.equal(typeof active.exp, 'number');
-    assert.deepEqual(await auth.validateToken('not-a-token', SERVER_SERVICE_KEY), { active: false });
+    assert.deepEqual(await auth.validateToken('not-a-token', server.serviceKey), { active: false });
   });
 
   it('refuses introspection without the right service key with invalid_token', async () => {
     const session = await signUp(email('introspect-key'));
-    await authError(auth.validateToken(session.accessToken, `${SERVER_SERVICE_KEY}x`), 401, 'invalid_token');
+    await authError(auth.validateToken(session.accessToken, `${server.serviceKey}x`), 401, 'invalid_token');
     await authError(auth.validateToken(session.accessToken, session.accessToken), 401, 'invalid_token');
   });
 
@@ -180,7 +175,7 @@ describe('AuthClient against a real auth-server', () => {
     >;
     const expired = sign(
       { ...claims, iat: (claims.iat ?? 0) - 3600, exp: (claims.iat ?? 0) - 600 },
-      { secret: SERVER_SECRET, header },
+      { secret: server.secret, header },
     );
     await authError(auth.getUser(expired), 401, 'token_expired');
   });
@@ -229,7 +224,7 @@ describe('AuthClient against a real auth-server', () => {
     await authError(auth.refreshToken(a.refreshToken), 401, 'invalid_token');
     assert.equal((await auth.refreshToken(b.refreshToken)).user.id, a.user.id);
     await auth.logout(undefined, { accessToken: c.accessToken, scope: 'global' });
-    assert.equal((await auth.validateToken(c.accessToken, SERVER_SERVICE_KEY)).active, false);
+    assert.equal((await auth.validateToken(c.accessToken, server.serviceKey)).active, false);
     await authError(auth.listSessions(c.accessToken), 401, 'invalid_token');
   });
 
@@ -259,12 +254,12 @@ describe('AuthClient against a real auth-server', () => {
     await authError(auth.resetPassword('bogus-token-value', NEW_PASSWORD), 400, 'invalid_or_expired_token');
     await auth.resetPassword(token, NEW_PASSWORD);
     await authError(auth.resetPassword(token, NEW_PASSWORD), 400, 'invalid_or_expired_token');
-    assert.equal((await auth.validateToken(session.accessToken, SERVER_SERVICE_KEY)).active, false);
+    assert.equal((await auth.validateToken(session.accessToken, server.serviceKey)).active, false);
     assert.equal((await auth.login({ email: address, password: NEW_PASSWORD })).user.email, address);
   });
 
   it('answers auth_unavailable (503) once the server is gone', async () => {
-    const other = await startAuthServer();
+    const other = await startTestAuthServer();
     const client = new AuthClient({ baseUrl: other.url, timeoutMs: 5000 });
     await client.resendVerification('x@example.com');
     await other.close();

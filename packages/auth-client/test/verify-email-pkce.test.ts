@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { AuthClient } from '../src/client.js';
 import { codeChallengeOf, createCodeVerifier } from '../src/pkce.js';
 import { AuthError } from '../src/errors.js';
-import { type RunningAuthServer, startAuthServer } from './helpers/auth-server.js';
+import { startTestAuthServer, type TestAuthServer } from '@emotion-app/auth-server/testing';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -30,13 +30,13 @@ describe('PKCE helpers', () => {
 });
 
 describe('verifyEmail with a code verifier against a real auth-server', () => {
-  let server: RunningAuthServer;
+  let server: TestAuthServer;
   let auth: AuthClient;
   let n = 0;
   const email = () => `pkce-${++n}@example.com`;
 
   before(async () => {
-    server = await startAuthServer();
+    server = await startTestAuthServer();
     auth = new AuthClient({ baseUrl: server.url, timeoutMs: 10_000 });
   });
   after(() => server.close());

@@ -3,32 +3,35 @@
  * `app.close()` stops everything it started.
  */
 import { join } from 'node:path';
-import { DEVICE_TOKEN_HEADER } from '@emotion-app/auth-client/contract';
+import { DEVICE_TOKEN_HEADER, ProblemError } from '@emotion-app/protocol';
+import {
+  baseFastifyOptions,
+  DEV_JWT_SECRET_FILE,
+  DEV_SERVICE_KEY_FILE,
+  problemPlugin,
+} from '@emotion-app/service-kit';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyLoggerOptions, type FastifyServerOptions } from 'fastify';
-import { ARGON2_PRODUCTION_COST, type Config, DEV_SERVICE_KEY_FILE } from './config.js';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ARGON2_PRODUCTION_COST, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { type Db, openDb } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { recordAuthEvent } from './events/auth-events.js';
-import { registerErrorHandling } from './http/error-handler.js';
-import { serializeError } from './http/error-serializer.js';
+import { registerEndpoints } from './http/endpoints.js';
 import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.js';
 import { developmentTransport, type MailTransport, smtpTransport } from './mail/transport.js';
 import { mailContentKey } from './mail/sealing.js';
 import { MailWorker } from './mail/worker.js';
 import { PasswordHasher } from './passwords/hash.js';
-import { authRoutes } from './routes/auth.js';
-import { devOutboxRoutes, healthRoutes } from './routes/system.js';
-import { userRoutes } from './routes/users.js';
+import { authHandlers } from './routes/auth.js';
+import { systemHandlers } from './routes/system.js';
+import { userHandlers } from './routes/users.js';
 import { createThrottleStore, Throttle, ThrottledError, type ThrottleStore } from './throttle/index.js';
 import { JwtService } from './tokens/jwt.js';
 import { deriveKey } from './tokens/opaque.js';
-import { isEmail } from './users/email.js';
-import { AppError } from './errors.js';
 
 export interface BuildOptions {
   /** An already open database (tests); the caller keeps ownership and closes it. Otherwise opened from the config and closed by app.close(). */
@@ -51,20 +54,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   ) {
     throw new Error('argon2 cost below the OWASP minimum is only allowed outside production');
   }
-  const app = Fastify({
-    logger: loggerOptions(config, options.logger),
-    bodyLimit: 1024 * 1024,
-    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
-    ajv: {
-      customOptions: { allErrors: true, coerceTypes: false, removeAdditional: true },
-      onCreate: (ajv) => {
-        ajv.addFormat('email', { type: 'string', validate: isEmail });
-      },
-    },
-  }).withTypeProvider<TypeBoxTypeProvider>();
-
-  registerJsonParser(app);
-  registerErrorHandling(app);
+  const app = Fastify(
+    baseFastifyOptions({ logLevel: config.logLevel, logger: options.logger, trustProxy: config.trustProxy }),
+  ).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(problemPlugin, {
+    mapError: (error) =>
+      error instanceof ThrottledError
+        ? new ProblemError({
+            code: 'rate_limited',
+            detail: `Too many attempts. Try again in ${error.retryAfterSec} seconds.`,
+            retryAfterSec: error.retryAfterSec,
+          })
+        : undefined,
+  });
 
   const db =
     options.db ??
@@ -127,7 +129,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   if (config.jwt.generatedSecret) {
     app.log.warn(
-      `JWT_SECRET_KEY is not set: using the development secret in ${join(config.dataDir, 'dev-jwt-secret')}. Set JWT_SECRET_KEY in production.`,
+      `JWT_SECRET_KEY is not set: using the development secret in ${join(config.dataDir, DEV_JWT_SECRET_FILE)}. Set JWT_SECRET_KEY in production.`,
     );
   }
 
@@ -175,58 +177,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     staticCSP: docsContentSecurityPolicy(config.isProduction),
   });
 
-  await app.register(authRoutes, { prefix: '/api/auth' });
-  await app.register(userRoutes, { prefix: '/api/users' });
-  await app.register(healthRoutes, { prefix: '/api' });
-  if (!config.isProduction && !config.smtpUrl) await app.register(devOutboxRoutes, { prefix: '/api/dev' });
+  const devOutbox = !config.isProduction && !config.smtpUrl;
+  registerEndpoints(
+    app,
+    { ...authHandlers(ctx), ...userHandlers(ctx), ...systemHandlers(ctx) },
+    { skip: devOutbox ? [] : ['devOutbox'] },
+  );
 
   await app.ready();
   // Production without SMTP keeps mails queued in the outbox table (delivered once SMTP_URL is set).
   const holdMail = config.isProduction && !config.smtpUrl && !options.mailTransport;
   if (!holdMail) mailWorker.start();
   return app;
-}
-
-type ErrSerializer = NonNullable<NonNullable<FastifyLoggerOptions['serializers']>['err']>;
-
-/**
- * The logger: pino at `config.logLevel` (or the caller's options), never writing credentials
- * (Authorization, cookies) or anything of a failed query: every error goes through
- * {@link serializeError}, whatever logger options are given.
- */
-function loggerOptions(
-  config: Config,
-  given: FastifyServerOptions['logger'],
-): FastifyServerOptions['logger'] {
-  if (given === false) return false;
-  const base = given === undefined || given === true ? { level: config.logLevel } : given;
-  return {
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-    ...base,
-    // Fastify types `err` as returning a full `{ type, message, stack }`; pino accepts any object.
-    serializers: { ...base.serializers, err: serializeError as unknown as ErrSerializer },
-  };
-}
-
-/**
- * JSON bodies only (anything else is 415), through Fastify's safe parser; an empty body counts as
- * no body (e.g. a Bearer-only logout).
- */
-function registerJsonParser(app: FastifyInstance): void {
-  const parse = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    parse(request, text, (err, value) => {
-      if (err)
-        return done(
-          new AppError(400, 'validation_failed', 'Validation failed', 'The request body is not valid JSON.', {
-            errors: [{ path: '', message: 'must be valid JSON' }],
-          }),
-          undefined,
-        );
-      done(null, value);
-    });
-  });
 }

@@ -1,5 +1,5 @@
 /** Bearer authentication for auth-server's own routes: a valid JWT whose session is still live. */
-import type { AccessTokenClaims } from '@emotion-app/auth-client/contract';
+import { type AccessTokenClaims, parseBearer } from '@emotion-app/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { invalidToken } from '../errors.js';
@@ -11,11 +11,9 @@ export interface AuthContext {
   claims: AccessTokenClaims;
 }
 
+/** The access token of `Authorization: Bearer <token>` (RFC 6750), else undefined. */
 export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
+  return parseBearer(request.headers.authorization);
 }
 
 /** Verifies the Bearer token and that its session is live; throws 401 otherwise. */

@@ -5,8 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { AppError } from '../errors.js';
-import { bearerToken } from './authenticate.js';
+import { ProblemError, parseBearer } from '@emotion-app/protocol';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -15,13 +14,12 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
  * Both sides are hashed first, so the comparison is constant-time whatever their lengths.
  */
 export function requireServiceKey(ctx: AppContext, request: FastifyRequest): void {
-  const given = bearerToken(request);
+  // Any non-space characters: the operator chooses the key.
+  const given = parseBearer(request.headers.authorization, { opaque: true });
   if (given !== undefined && timingSafeEqual(digest(given), digest(ctx.config.serviceKey))) return;
-  throw new AppError(
-    401,
-    'invalid_token',
-    'Invalid token',
-    'This endpoint is for services: send the service key as "Authorization: Bearer <SERVICE_KEY>".',
-    { headers: { 'www-authenticate': 'Bearer realm="auth-server"' } },
-  );
+  throw new ProblemError({
+    code: 'invalid_token',
+    detail: 'This endpoint is for services: send the service key as "Authorization: Bearer <SERVICE_KEY>".',
+    headers: { 'www-authenticate': 'Bearer realm="auth-server"' },
+  });
 }

@@ -3,9 +3,10 @@
  * change (needs the current password, revokes the other sessions), plus the policy check that
  * register, reset and change share.
  */
-import type { StatusMessage } from '@emotion-app/auth-client/contract';
+import type { StatusMessage } from '@emotion-app/protocol';
 import type { AppContext, ClientInfo } from '../context.js';
-import { AppError, invalidOrExpiredToken } from '../errors.js';
+import { ProblemError } from '@emotion-app/protocol';
+import { invalidOrExpiredToken } from '../errors.js';
 import { recordAuthEvent } from '../events/auth-events.js';
 import { enqueueMail, outboxKey } from '../mail/outbox.js';
 import { passwordChangedMail, resetPasswordMail } from '../mail/templates.js';
@@ -27,16 +28,12 @@ export const FORGOT_ANSWER: StatusMessage = Object.freeze({
 export function assertPasswordPolicy(password: string, email: string, field: string): void {
   const violation = checkPasswordPolicy(password, email);
   if (!violation) return;
-  throw new AppError(
-    400,
-    'weak_password',
-    'Weak password',
-    `${violation.message} (rule: ${violation.rule})`,
-    {
-      errors: [{ path: field, message: violation.message }],
-      extensions: { rule: violation.rule },
-    },
-  );
+  throw new ProblemError({
+    code: 'weak_password',
+    detail: `${violation.message} (rule: ${violation.rule})`,
+    errors: [{ path: field, message: violation.message }],
+    extensions: { rule: violation.rule },
+  });
 }
 
 /**
@@ -128,15 +125,12 @@ export async function changePassword(
 ): Promise<void> {
   const user = await requireUser(ctx, auth.userId);
   if (!(await ctx.hasher.verify(user.password_hash, input.currentPassword))) {
-    throw new AppError(
-      400,
-      'invalid_credentials',
-      'Invalid credentials',
-      'The current password is incorrect.',
-      {
-        errors: [{ path: 'currentPassword', message: 'is incorrect' }],
-      },
-    );
+    throw new ProblemError({
+      code: 'invalid_credentials',
+      status: 400,
+      detail: 'The current password is incorrect.',
+      errors: [{ path: 'currentPassword', message: 'is incorrect' }],
+    });
   }
   assertPasswordPolicy(input.newPassword, user.email, 'newPassword');
   const passwordHash = await ctx.hasher.hash(input.newPassword);

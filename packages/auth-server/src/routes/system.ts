@@ -1,46 +1,28 @@
 /** GET /api/health and the development outbox. */
-import { HealthResponse, OutboxResponse } from '@emotion-app/auth-client/contract';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
-import { errorResponses } from '../http/schemas.js';
+import type { AppContext } from '../context.js';
+import type { AuthHandlers } from '../http/endpoints.js';
 import { listOutbox, mailFields, outboxKey } from '../mail/outbox.js';
 import { normalizeEmail } from '../users/email.js';
 
-export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { ctx } = app;
-  app.get(
-    '/health',
-    { schema: { tags: ['system'], response: { 200: HealthResponse, 503: HealthResponse } } },
-    async (_request, reply) => {
+export function systemHandlers(ctx: AppContext): Pick<AuthHandlers, 'health' | 'devOutbox'> {
+  return {
+    async health(_request, reply) {
       try {
         await sql`SELECT 1`.execute(ctx.db);
         return { status: 'ok', db: 'ok' };
       } catch (err) {
-        app.log.error({ err }, 'health check: database unreachable');
+        ctx.log.error({ err }, 'health check: database unreachable');
         return reply.code(503).send({ status: 'error', db: 'unreachable' });
       }
     },
-  );
-};
 
-/**
- * Registered only outside production and without SMTP (otherwise the route does not exist: 404).
- * The development transport delivers nothing, so bodies stay (sealed) in the outbox and are
- * opened here; an erased or unreadable body shows as empty.
- */
-export const devOutboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { ctx } = app;
-  app.get(
-    '/outbox',
-    {
-      schema: {
-        tags: ['development'],
-        querystring: Type.Object({ to: Type.Optional(Type.String({ maxLength: 254 })) }),
-        response: { 200: OutboxResponse, ...errorResponses },
-      },
-    },
-    async (request) => {
+    /**
+     * Registered only outside production and without SMTP (otherwise the route does not exist:
+     * 404). The development transport delivers nothing, so bodies stay (sealed) in the outbox and
+     * are opened here; an erased or unreadable body shows as empty.
+     */
+    async devOutbox(request) {
       const to = request.query.to ? normalizeEmail(request.query.to) : undefined;
       const rows = await listOutbox(ctx.db, to);
       const key = outboxKey(ctx);
@@ -59,5 +41,5 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }),
       };
     },
-  );
-};
+  };
+}

@@ -1,59 +1,37 @@
-/** /api/users/me*: the signed-in user's profile, password and sessions. */
-import {
-  ChangePasswordBody,
-  SessionsResponse,
-  UpdateUserBody,
-  UserResponse,
-} from '@emotion-app/auth-client/contract';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+/** The /api/users/me* handlers: the signed-in user's profile, password and sessions. */
+import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { recordAuthEvent } from '../events/auth-events.js';
 import { authenticate } from '../http/authenticate.js';
-import { bearerSecurity, errorResponses, NoContent } from '../http/schemas.js';
-import { listLiveSessions, revokeSession } from '../sessions/repository.js';
-import { toUser } from '../users/repository.js';
+import type { AuthHandlers } from '../http/endpoints.js';
 import { changePassword } from '../passwords/service.js';
+import { listLiveSessions, revokeSession } from '../sessions/repository.js';
 import { renameUser, requireUser } from '../users/profile.js';
+import { toUser } from '../users/repository.js';
 
-const tags = ['users'];
-const security = bearerSecurity;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { ctx } = app;
-
-  app.get(
-    '/me',
-    { schema: { tags, security, response: { 200: UserResponse, ...errorResponses } } },
-    async (request) => {
+export function userHandlers(
+  ctx: AppContext,
+): Pick<AuthHandlers, 'getUser' | 'updateUser' | 'changePassword' | 'listSessions' | 'revokeSession'> {
+  return {
+    async getUser(request) {
       const auth = await authenticate(ctx, request);
       return { user: toUser(await requireUser(ctx, auth.userId)) };
     },
-  );
 
-  app.patch(
-    '/me',
-    { schema: { tags, security, body: UpdateUserBody, response: { 200: UserResponse, ...errorResponses } } },
-    async (request) => {
+    async updateUser(request) {
       const auth = await authenticate(ctx, request);
       return { user: toUser(await renameUser(ctx, auth.userId, request.body.name)) };
     },
-  );
 
-  app.post(
-    '/me/password',
-    { schema: { tags, security, body: ChangePasswordBody, response: { 204: NoContent, ...errorResponses } } },
-    async (request, reply) => {
+    async changePassword(request) {
       const auth = await authenticate(ctx, request);
       await changePassword(ctx, auth, request.body, request.client);
-      return reply.code(204).send(null);
+      return null;
     },
-  );
 
-  app.get(
-    '/me/sessions',
-    { schema: { tags, security, response: { 200: SessionsResponse, ...errorResponses } } },
-    async (request) => {
+    async listSessions(request) {
       const auth = await authenticate(ctx, request);
       const rows = await listLiveSessions(ctx.db, auth.userId);
       return {
@@ -67,23 +45,11 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })),
       };
     },
-  );
 
-  app.delete(
-    '/me/sessions/:id',
-    {
-      schema: {
-        tags,
-        security,
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: { 204: NoContent, ...errorResponses },
-      },
-    },
-    async (request, reply) => {
+    async revokeSession(request) {
       const auth = await authenticate(ctx, request);
       const { id } = request.params;
-      const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-      if (!isUuid || !(await revokeSession(ctx.db, auth.userId, id, 'revoked_by_user'))) {
+      if (!UUID.test(id) || !(await revokeSession(ctx.db, auth.userId, id, 'revoked_by_user'))) {
         throw notFound('No such session.');
       }
       await recordAuthEvent(ctx.db, ctx.log, {
@@ -92,7 +58,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...request.client,
         detail: { sessionId: id, by: auth.sessionId },
       });
-      return reply.code(204).send(null);
+      return null;
     },
-  );
-};
+  };
+}

@@ -1,8 +1,9 @@
 /** Sessions and token pairs: creation at login/verify, refresh rotation, logout scopes. */
-import type { LogoutScope, Session } from '@emotion-app/auth-client/contract';
+import type { LogoutScope, Session } from '@emotion-app/protocol';
 import type { AppContext, ClientInfo } from '../context.js';
 import type { UserRow } from '../db/schema.js';
-import { AppError, invalidToken } from '../errors.js';
+import { ProblemError } from '@emotion-app/protocol';
+import { invalidToken } from '../errors.js';
 import { recordAuthEvent } from '../events/auth-events.js';
 import { findUserById, toUser } from '../users/repository.js';
 import { insertRefreshToken, rotateRefreshToken, sessionOfRefreshToken } from './refresh.js';
@@ -56,12 +57,10 @@ export async function refreshSession(
       userAgent: client.userAgent,
       detail: { sessionId: result.sessionId },
     });
-    throw new AppError(
-      401,
-      'refresh_token_reused',
-      'Refresh token reused',
-      'This refresh token was already used; the session has been revoked. Sign in again.',
-    );
+    throw new ProblemError({
+      code: 'refresh_token_reused',
+      detail: 'This refresh token was already used; the session has been revoked. Sign in again.',
+    });
   }
   if (result.kind === 'session_expired') {
     await recordAuthEvent(ctx.db, ctx.log, {
@@ -71,12 +70,10 @@ export async function refreshSession(
       userAgent: client.userAgent,
       detail: { sessionId: result.sessionId, reason: 'session_expired' },
     });
-    throw new AppError(
-      401,
-      'session_expired',
-      'Session expired',
-      `This session reached its maximum lifetime of ${ctx.config.sessionMaxDays} days. Sign in again.`,
-    );
+    throw new ProblemError({
+      code: 'session_expired',
+      detail: `This session reached its maximum lifetime of ${ctx.config.sessionMaxDays} days. Sign in again.`,
+    });
   }
   const user = await findUserById(ctx.db, result.userId);
   if (!user) throw invalidToken('The refresh token is invalid.');

@@ -1,13 +1,13 @@
 /**
  * Access tokens (DESIGN §3): HS256 JWTs with claims iss aud sub sid email role iat exp and a `kid`
- * header. auth-server only signs here; verification is auth-client's verifier
- * (`createTokenVerifier`), the same code every other service runs, with its clock tolerance,
- * strict encoding checks, `crit` refusal and this key's `kid`.
+ * header. auth-server only signs here; verification is protocol's verifier
+ * (`@emotion-app/protocol/jwt`), the same code every other service runs through auth-client, with
+ * its clock tolerance, strict encoding checks, `crit` refusal and this key's `kid`.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { AccessTokenClaims, Role } from '@emotion-app/auth-client/contract';
-import { createTokenVerifier, isAuthError, type TokenVerifier } from '@emotion-app/auth-client/server';
-import { fromAuthError } from '../errors.js';
+import { type AccessTokenClaims, isProblemError, type Role } from '@emotion-app/protocol';
+import { createTokenVerifier, type TokenVerifier } from '@emotion-app/protocol/jwt';
+import { fromVerifierError } from '../errors.js';
 
 export interface JwtSettings {
   secret: string;
@@ -77,12 +77,12 @@ export class JwtService {
     return { accessToken: `${input}.${sig}`, expiresIn: this.#settings.accessTtlSeconds, expiresAt: exp };
   }
 
-  /** Verifies a token; throws `AppError` 401 `token_expired` or `invalid_token`. */
+  /** Verifies a token; throws a `ProblemError` 401 `token_expired` or `invalid_token`. */
   verify(token: string): AccessTokenClaims {
     try {
       return this.#verifier.verifySync(token);
     } catch (err) {
-      throw isAuthError(err) ? fromAuthError(err) : err;
+      throw isProblemError(err) ? fromVerifierError(err) : err;
     }
   }
 
@@ -91,7 +91,7 @@ export class JwtService {
     try {
       return this.#verifier.verifySync(token);
     } catch (err) {
-      if (isAuthError(err)) return null;
+      if (isProblemError(err)) return null;
       throw err;
     }
   }

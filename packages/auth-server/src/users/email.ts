@@ -7,4 +7,4 @@ export function normalizeEmail(email: string): string {
 }
 
 // The email format is shared with every other service through the contract.
-export { isEmail } from '@emotion-app/auth-client/contract';
+export { isEmail } from '@emotion-app/protocol';

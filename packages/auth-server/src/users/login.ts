@@ -2,9 +2,10 @@
  * Login: one argon2 verification whether or not the address has an account (a dummy hash for
  * unknown ones), throttled per IP, per account+IP and per account (throttle/throttle.ts).
  */
-import type { Session } from '@emotion-app/auth-client/contract';
+import type { Session } from '@emotion-app/protocol';
 import type { AppContext, ClientInfo } from '../context.js';
-import { AppError, invalidCredentials } from '../errors.js';
+import { ProblemError } from '@emotion-app/protocol';
+import { invalidCredentials } from '../errors.js';
 import { recordAuthEvent } from '../events/auth-events.js';
 import { startSession } from '../sessions/service.js';
 import { createDeviceToken, verifyDeviceToken } from '../tokens/device-token.js';
@@ -43,12 +44,10 @@ export async function login(
   await reservation.succeeded();
   if (user.email_verified_at === null) {
     await recordAuthEvent(ctx.db, ctx.log, { type: 'login_unverified', userId: user.id, email, ...client });
-    throw new AppError(
-      403,
-      'email_not_verified',
-      'Email not verified',
-      'Verify your email address before signing in.',
-    );
+    throw new ProblemError({
+      code: 'email_not_verified',
+      detail: 'Verify your email address before signing in.',
+    });
   }
   const session = await startSession(ctx, user, client);
   await recordAuthEvent(ctx.db, ctx.log, {

@@ -1,4 +1,4 @@
-import type { User } from '@emotion-app/auth-client/contract';
+import type { User } from '@emotion-app/protocol';
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../db/schema.js';
 

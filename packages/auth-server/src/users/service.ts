@@ -12,9 +12,10 @@
  * Lock order, per user, in every flow that changes a user's verification state: the user row
  * first, then its tokens (no deadlocks between concurrent register, resend and verify).
  */
-import type { Session, StatusMessage, VerifyResponse } from '@emotion-app/auth-client/contract';
+import type { Session, StatusMessage, VerifyResponse } from '@emotion-app/protocol';
 import type { AppContext, ClientInfo } from '../context.js';
-import { AppError, invalidOrExpiredToken } from '../errors.js';
+import { ProblemError } from '@emotion-app/protocol';
+import { invalidOrExpiredToken } from '../errors.js';
 import { recordAuthEvent } from '../events/auth-events.js';
 import { appLink as link } from '../mail/links.js';
 import { enqueueMail, outboxKey } from '../mail/outbox.js';
@@ -68,7 +69,9 @@ export async function register(
   client: ClientInfo,
 ): Promise<StatusMessage> {
   if (input.passwordConfirm !== undefined && input.passwordConfirm !== input.password) {
-    throw new AppError(400, 'validation_failed', 'Validation failed', 'passwordConfirm must match password', {
+    throw new ProblemError({
+      code: 'validation_failed',
+      detail: 'passwordConfirm must match password',
       errors: [{ path: 'passwordConfirm', message: 'must match password' }],
     });
   }

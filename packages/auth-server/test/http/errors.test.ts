@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AppError } from '../../src/errors.js';
+import { ProblemError } from '@emotion-app/protocol';
 import { login, outbox, PASSWORD, post, problem, register, signUp, startApp } from '../helpers/app.js';
 import { dialects } from '../helpers/db.js';
 
@@ -95,10 +95,10 @@ for (const dialect of dialects()) {
       assert.equal((await outbox(app, 'ÅSA.ÖBERG@EXÄMPLE.COM')).length, 2);
     });
 
-    test('the AppError class carries status, code and title into the problem body', async (t) => {
+    test('a ProblemError carries status, code and title into the problem body', async (t) => {
       const { app } = await startApp(t, dialect);
       app.ctx.hasher.verify = async () => {
-        throw new AppError(409, 'conflict', 'Conflict', 'Made up for the test');
+        throw new ProblemError({ code: 'conflict', detail: 'Made up for the test' });
       };
       await signUp(app, 'c@example.com');
       const res = await login(app, 'c@example.com', PASSWORD);

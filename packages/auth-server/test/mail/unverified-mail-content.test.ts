@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { OutboxMessage } from '@emotion-app/auth-client/contract';
+import type { OutboxMessage } from '@emotion-app/protocol';
 import { outbox, post, register, signUp, startApp } from '../helpers/app.js';
 import { dialects } from '../helpers/db.js';
 

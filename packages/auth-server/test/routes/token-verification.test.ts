@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { createTokenVerifier } from '@emotion-app/auth-client/server';
+import { createTokenVerifier } from '@emotion-app/protocol/jwt';
 import { JwtService, keyId } from '../../src/tokens/jwt.js';
 import { bearer, problem, signUp, startApp } from '../helpers/app.js';
 import { dialects } from '../helpers/db.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { createTokenVerifier } from '@emotion-app/auth-client/server';
-import { AppError } from '../../src/errors.js';
+import { createTokenVerifier } from '@emotion-app/protocol/jwt';
+import { ProblemError } from '@emotion-app/protocol';
 import { JwtService, keyId } from '../../src/tokens/jwt.js';
 
 const settings = {
@@ -23,7 +23,7 @@ function codeOf(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (err instanceof AppError) return err.code;
+    if (err instanceof ProblemError) return err.code;
     throw err;
   }
   return 'none';

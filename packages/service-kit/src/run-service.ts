@@ -1,0 +1,63 @@
+/** The process shell of a service: config, listen, signals. Each service's `main.ts` is one call. */
+import type { FastifyInstance } from 'fastify';
+import { ConfigError } from './env/env-field.js';
+
+/** What `runService` needs of a config. */
+export interface ListenConfig {
+  host: string;
+  port: number;
+}
+
+/** Options of {@link runService}. */
+export interface RunServiceOptions<C> {
+  /** The line printed once listening; default `<name> listening on <address>`. */
+  banner?: (address: string, config: C) => string;
+  /** Milliseconds a shutdown may take before the process exits 1 anyway; default 10 000. */
+  forceExitMs?: number;
+}
+
+/**
+ * Starts a service: loads its config (a {@link ConfigError} prints its message and exits 1),
+ * builds the app, listens on HOST:PORT and prints the address; SIGTERM or SIGINT close the app
+ * (in-flight requests finish) and exit 0, or 1 when closing fails or takes over 10 s.
+ *
+ * @example
+ * ```ts
+ * // main.ts
+ * await runService('auth-server', () => loadConfig(), (config) => buildApp(config));
+ * ```
+ */
+export async function runService<C extends ListenConfig>(
+  name: string,
+  loadConfig: () => C | Promise<C>,
+  buildApp: (config: C) => Promise<FastifyInstance>,
+  options: RunServiceOptions<C> = {},
+): Promise<void> {
+  try {
+    const config = await loadConfig();
+    const app = await buildApp(config);
+    let closing = false;
+    const shutdown = (signal: string) => {
+      if (closing) return;
+      closing = true;
+      app.log.info({ signal }, 'shutting down');
+      setTimeout(() => process.exit(1), options.forceExitMs ?? 10_000).unref();
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.log.error({ err }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    const address = await app.listen({ host: config.host, port: config.port });
+    app.log.info(`${name} listening on ${address}`);
+    console.log(options.banner ? options.banner(address, config) : `${name} listening on ${address}`);
+  } catch (err) {
+    if (err instanceof ConfigError) console.error(`${name}: ${err.message}`);
+    else console.error(`${name} failed to start:`, err);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+const SERVICE = join(import.meta.dirname, 'fixtures', 'service.ts');
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SERVICE], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c) => {
+    output += c;
+  });
+  child.stderr.on('data', (c) => {
+    output += c;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+async function address(service: ReturnType<typeof run>): Promise<string> {
+  for (let i = 0; i < 300; i++) {
+    const url = /test-service: (http:\/\/\S+)/.exec(service.output())?.[1];
+    if (url) return url;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(service.output());
+}
+
+describe('runService', () => {
+  test('exits 1 with every config problem', async () => {
+    const service = run({ PORT: 'eighty', CLOSE_DELAY_MS: '-1' });
+    assert.equal(await service.exited, 1);
+    assert.match(service.output(), /test-service: Invalid configuration:\n {2}- PORT must be a port number/);
+    assert.match(service.output(), /CLOSE_DELAY_MS must be/);
+  });
+
+  test('listens on HOST:PORT, prints the address and exits 0 on SIGTERM', async (t) => {
+    const service = run({ PORT: '0' });
+    t.after(() => service.child.kill('SIGKILL'));
+    const url = await address(service);
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.deepEqual(await (await fetch(url)).json(), { ok: true });
+    service.child.kill('SIGTERM');
+    assert.equal(await service.exited, 0);
+  });
+
+  test('exits 1 when closing takes longer than the force-exit delay', async (t) => {
+    const service = run({ PORT: '0', CLOSE_DELAY_MS: '5000' });
+    t.after(() => service.child.kill('SIGKILL'));
+    await address(service);
+    service.child.kill('SIGINT');
+    assert.equal(await service.exited, 1);
+  });
+});
