@@ -1,40 +1,47 @@
-import { Center, Loader } from '@mantine/core';
-import { lazy, Suspense } from 'react';
+import { type ComponentType, lazy } from 'react';
 import { Route, Routes } from 'react-router';
 import { AppLayout } from './components/AppLayout.js';
-import { AccountPage } from './pages/Account.js';
-import { CheckEmailPage } from './pages/CheckEmail.js';
-import { DetectPage } from './pages/Detect.js';
-import { ForgotPasswordPage } from './pages/ForgotPassword.js';
-import { HistoryPage } from './pages/History.js';
+import { PageLoader } from './components/PageLoader.js';
 import { HomePage } from './pages/Home.js';
-import { NotFoundPage } from './pages/NotFound.js';
-import { ResetPasswordPage } from './pages/ResetPassword.js';
-import { SignInPage } from './pages/SignIn.js';
-import { SignUpPage } from './pages/SignUp.js';
-import { VerifyEmailPage } from './pages/VerifyEmail.js';
 import { RequireAuth } from './session/RequireAuth.js';
 
-// The charts library is large: load it only when Stats is opened. (Its path is /statistics
-// because GET /stats is emotion-api's JSON route on the same origin.)
-const StatsPage = lazy(() => import('./pages/Stats.js').then((module) => ({ default: module.StatsPage })));
+/**
+ * Every page but the landing page is its own chunk, loaded when first opened: the landing page
+ * carries no chart library (Stats), no dropzone or camera code (Detect).
+ */
+function lazyPage<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
+  const Page: ComponentType = lazy(async () => ({ default: (await load())[name] as ComponentType }));
+  return (
+    <PageLoader>
+      <Page />
+    </PageLoader>
+  );
+}
 
-const loading = (
-  <Center h="40vh">
-    <Loader aria-label="Loading" />
-  </Center>
-);
+const pages = {
+  signUp: lazyPage(() => import('./pages/SignUp.js'), 'SignUpPage'),
+  signIn: lazyPage(() => import('./pages/SignIn.js'), 'SignInPage'),
+  checkEmail: lazyPage(() => import('./pages/CheckEmail.js'), 'CheckEmailPage'),
+  verifyEmail: lazyPage(() => import('./pages/VerifyEmail.js'), 'VerifyEmailPage'),
+  forgotPassword: lazyPage(() => import('./pages/ForgotPassword.js'), 'ForgotPasswordPage'),
+  resetPassword: lazyPage(() => import('./pages/ResetPassword.js'), 'ResetPasswordPage'),
+  detect: lazyPage(() => import('./pages/Detect.js'), 'DetectPage'),
+  history: lazyPage(() => import('./pages/History.js'), 'HistoryPage'),
+  stats: lazyPage(() => import('./pages/Stats.js'), 'StatsPage'),
+  account: lazyPage(() => import('./pages/Account.js'), 'AccountPage'),
+  notFound: lazyPage(() => import('./pages/NotFound.js'), 'NotFoundPage'),
+};
 
 export function App() {
   return (
     <Routes>
       <Route path="/" element={<HomePage />} />
-      <Route path="/sign-up" element={<SignUpPage />} />
-      <Route path="/sign-in" element={<SignInPage />} />
-      <Route path="/check-email" element={<CheckEmailPage />} />
-      <Route path="/verify-email" element={<VerifyEmailPage />} />
-      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
-      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route path="/sign-up" element={pages.signUp} />
+      <Route path="/sign-in" element={pages.signIn} />
+      <Route path="/check-email" element={pages.checkEmail} />
+      <Route path="/verify-email" element={pages.verifyEmail} />
+      <Route path="/forgot-password" element={pages.forgotPassword} />
+      <Route path="/reset-password" element={pages.resetPassword} />
       <Route
         element={
           <RequireAuth>
@@ -42,19 +49,13 @@ export function App() {
           </RequireAuth>
         }
       >
-        <Route path="/detect" element={<DetectPage />} />
-        <Route path="/history" element={<HistoryPage />} />
-        <Route
-          path="/statistics"
-          element={
-            <Suspense fallback={loading}>
-              <StatsPage />
-            </Suspense>
-          }
-        />
-        <Route path="/account" element={<AccountPage />} />
+        <Route path="/detect" element={pages.detect} />
+        <Route path="/history" element={pages.history} />
+        {/* /statistics, because GET /stats is emotion-api's JSON route on the same origin. */}
+        <Route path="/statistics" element={pages.stats} />
+        <Route path="/account" element={pages.account} />
       </Route>
-      <Route path="*" element={<NotFoundPage />} />
+      <Route path="*" element={pages.notFound} />
     </Routes>
   );
 }

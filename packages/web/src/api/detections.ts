@@ -1,5 +1,6 @@
 import { request, send } from './http.js';
-import type { Detection, LogFilters, LogPage, Stats } from './types.js';
+import { problemFromResponse } from './problem.js';
+import type { Detection, ExportFormat, Health, LogFilters, LogPage, LogQuery, Stats } from './types.js';
 
 export function detect(image: Blob, fileName = 'photo.jpg', signal?: AbortSignal): Promise<Detection> {
   const form = new FormData();
@@ -27,4 +28,35 @@ export async function fetchImage(url: string, signal?: AbortSignal): Promise<Blo
 
 export function imageUrlOf(item: { id: string; imageUrl?: string }): string {
   return item.imageUrl ?? `/images/${encodeURIComponent(item.id)}`;
+}
+
+/** `attachment; filename="emotions-2025-01-31.csv"` → `emotions-2025-01-31.csv`. */
+export function attachmentName(disposition: string | null, fallback: string): string {
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition ?? '');
+  const name = match?.[1] ? decodeURIComponent(match[1]).trim() : '';
+  return name && !/[\\/]/.test(name) ? name : fallback;
+}
+
+/** Every detection matching `query` as a CSV or JSON attachment (`GET /logs/export`). */
+export async function exportLogs(
+  query: LogQuery,
+  format: ExportFormat,
+): Promise<{ blob: Blob; fileName: string }> {
+  const response = await send('GET', '/logs/export', { query: { ...query, format } });
+  const fileName = attachmentName(response.headers.get('content-disposition'), `emotions.${format}`);
+  return { blob: await response.blob(), fileName };
+}
+
+/**
+ * `GET /health`: public, so a plain fetch (no session, no refresh). Throws when emotion-api does
+ * not answer (a TypeError from fetch) or answers an error.
+ */
+export async function getHealth(signal?: AbortSignal): Promise<Health> {
+  const response = await fetch('/health', {
+    signal,
+    cache: 'no-store',
+    headers: { accept: 'application/json' },
+  });
+  if (!response.ok) throw await problemFromResponse(response);
+  return (await response.json()) as Health;
 }

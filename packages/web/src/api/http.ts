@@ -2,10 +2,19 @@ import { createSessionFetch } from '@emotion-app/auth-client';
 import { ApiError, problemFromResponse } from './problem.js';
 
 let sessionExpiredHandler: () => void = () => {};
+let serviceTroubleHandler: () => void = () => {};
 
 /** Called when the session is gone for good (refresh failed or a protected call answered 401). */
 export function onSessionExpired(handler: () => void): void {
   sessionExpiredHandler = handler;
+}
+
+/**
+ * Called when a request suggests a service is down: no answer at all (emotion-api unreachable)
+ * or 503 `auth_unavailable` (auth-server unreachable). The service status checks again at once.
+ */
+export function onServiceTrouble(handler: () => void): void {
+  serviceTroubleHandler = handler;
 }
 
 /**
@@ -56,10 +65,12 @@ export async function send(method: string, path: string, options: RequestOptions
   } catch (error) {
     if (error instanceof ApiError) throw error;
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    serviceTroubleHandler();
     throw new ApiError(0, { title: 'Network error', detail: String(error) });
   }
   if (response.ok) return response;
   const problem = await problemFromResponse(response);
+  if (problem.code === 'auth_unavailable' || response.status === 502) serviceTroubleHandler();
   if (problem.status === 401 && options.authenticated !== false) sessionExpiredHandler();
   throw problem;
 }

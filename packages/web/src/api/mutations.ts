@@ -1,7 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { changePassword, logout, revokeSession, updateName } from './auth.js';
-import { deleteLog, detect } from './detections.js';
+import { saveFile } from '../lib/download.js';
+import { deleteLog, detect, exportLogs } from './detections.js';
 import { queryKeys } from './queryKeys.js';
+import type { ExportFormat, LogQuery } from './types.js';
 
 /** `POST /detect`; History and Stats are reloaded afterwards. */
 export function useDetect() {
@@ -59,5 +61,16 @@ export function useSignOutOthers() {
   return useMutation({
     mutationFn: () => logout('others'),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.sessions }),
+  });
+}
+
+/** Downloads every detection matching `query` (`GET /logs/export`) and saves it as a file. */
+export function useExportLogs() {
+  return useMutation({
+    mutationFn: async ({ query, format }: { query: LogQuery; format: ExportFormat }) => {
+      const { blob, fileName } = await exportLogs(query, format);
+      saveFile(blob, fileName);
+      return fileName;
+    },
   });
 }

@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { listSessions, verifyEmail } from './auth.js';
-import { fetchImage, getStats, listLogs } from './detections.js';
+import { backoffDelay } from '../lib/backoff.js';
+import { fetchImage, getHealth, getStats, listLogs } from './detections.js';
 import { queryKeys } from './queryKeys.js';
 import type { LogQuery } from './types.js';
 
@@ -56,5 +57,35 @@ export function useVerification(token: string) {
     gcTime: Number.POSITIVE_INFINITY,
     refetchOnMount: false,
     refetchOnReconnect: false,
+  });
+}
+
+/** How often the service status is checked while all is well. */
+export const HEALTH_POLL_MS = 30_000;
+
+/** Checks in a row that found emotion-api or auth-server down (drives the backoff). */
+let troubledChecks = 0;
+
+/**
+ * emotion-api's `GET /health`, polled: every 30 s while all is well, sooner with a doubling
+ * backoff (2 s, 4 s, … 30 s) while emotion-api or auth-server is down, and whenever the window
+ * comes back into focus. An error means emotion-api did not answer.
+ */
+export function useHealth() {
+  return useQuery({
+    queryKey: queryKeys.health,
+    queryFn: async ({ signal }) => {
+      try {
+        const health = await getHealth(signal);
+        troubledChecks = health.authServer === 'ok' ? 0 : troubledChecks + 1;
+        return health;
+      } catch (error) {
+        troubledChecks += 1;
+        throw error;
+      }
+    },
+    refetchInterval: () => (troubledChecks > 0 ? backoffDelay(troubledChecks) : HEALTH_POLL_MS),
+    refetchOnWindowFocus: true,
+    refetchOnReconnect: true,
   });
 }

@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useSession } from '../session/SessionContext.js';
 import { ColorSchemeToggle } from './ColorSchemeToggle.js';
+import { ServiceBanner, ServiceStatusIndicator } from './ServiceStatus.js';
 import { CameraIcon, ChartIcon, HistoryIcon, SmileIcon, UserIcon } from './icons.js';
 
 const LINKS = [
@@ -44,7 +45,10 @@ export function AppLayout() {
               </Text>
             </Group>
           </Group>
-          <ColorSchemeToggle />
+          <Group gap="sm" wrap="nowrap">
+            <ServiceStatusIndicator />
+            <ColorSchemeToggle />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main">
@@ -75,6 +79,7 @@ export function AppLayout() {
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
+        <ServiceBanner mb="md" />
         <Outlet />
       </AppShell.Main>
     </AppShell>

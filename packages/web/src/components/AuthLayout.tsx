@@ -2,6 +2,7 @@ import { Anchor, Container, Group, Paper, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ColorSchemeToggle } from './ColorSchemeToggle.js';
+import { ServiceBanner, ServiceStatusIndicator } from './ServiceStatus.js';
 import { SmileIcon } from './icons.js';
 
 /** The frame of the signed-out pages: a brand line, the theme toggle and one card. */
@@ -25,8 +26,12 @@ export function AuthLayout({
             </Text>
           </Group>
         </Anchor>
-        <ColorSchemeToggle />
+        <Group gap="sm" wrap="nowrap">
+          <ServiceStatusIndicator />
+          <ColorSchemeToggle />
+        </Group>
       </Group>
+      <ServiceBanner mb="md" />
       <Paper withBorder shadow="sm" p={{ base: 'md', xs: 'xl' }} radius="md">
         <Title order={1} size="h2" mb={subtitle ? 4 : 'md'}>
           {title}

@@ -20,7 +20,7 @@ export function DetectionResult({ detection, imageSrc }: { detection: Detection;
             </Title>
           </div>
           <Group gap="xs">
-            <Badge size="lg" color={EMOTION_COLOR[detection.emotion] ?? 'blue'} variant="light">
+            <Badge size="lg" color={EMOTION_COLOR[detection.emotion] ?? 'blue'} variant="filled">
               {percent(detection.confidence)} confident
             </Badge>
             <Badge size="lg" color="gray" variant="light">

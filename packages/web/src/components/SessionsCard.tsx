@@ -6,12 +6,14 @@ import { useSessions } from '../api/queries.js';
 import type { SessionInfo } from '../api/types.js';
 import { formatDateTime } from '../lib/emotions.js';
 import { describeUserAgent } from '../lib/userAgent.js';
+import { useServiceStatus } from '../status/serviceStatus.js';
 
 /** The user's signed-in devices, each with its own "Sign out", and "Sign out everywhere else". */
 export function SessionsCard() {
   const { data: sessions, error: loadError } = useSessions();
   const revokeOne = useRevokeSession();
   const revokeAll = useSignOutOthers();
+  const { canUseAccounts } = useServiceStatus();
   const error = loadError ? errorMessage(loadError) : null;
   const busy = revokeAll.isPending ? 'others' : revokeOne.isPending ? revokeOne.variables : null;
 
@@ -55,7 +57,7 @@ export function SessionsCard() {
           size="xs"
           onClick={revokeOthers}
           loading={busy === 'others'}
-          disabled={others.length === 0}
+          disabled={others.length === 0 || !canUseAccounts}
         >
           Sign out everywhere else
         </Button>
@@ -83,7 +85,7 @@ export function SessionsCard() {
                     {describeUserAgent(session.userAgent)}
                   </Text>
                   {session.current && (
-                    <Badge size="xs" color="green" variant="light">
+                    <Badge size="xs" color="green" variant="filled">
                       This device
                     </Badge>
                   )}
@@ -101,6 +103,7 @@ export function SessionsCard() {
                   variant="default"
                   onClick={() => revoke(session)}
                   loading={busy === session.id}
+                  disabled={!canUseAccounts}
                   aria-label={`Sign out ${describeUserAgent(session.userAgent)} signed in ${formatDateTime(session.createdAt)}`}
                 >
                   Sign out

@@ -2,6 +2,7 @@ import { Button, Card, Group, PasswordInput, SimpleGrid, Stack, Text, TextInput,
 import { notifications } from '@mantine/notifications';
 import { useChangePassword, useRename } from '../api/mutations.js';
 import { FormAlert } from '../components/FormAlert.js';
+import { ServiceFieldset } from '../components/ServiceStatus.js';
 import { NewPasswordFields } from '../components/NewPasswordFields.js';
 import { SessionsCard } from '../components/SessionsCard.js';
 import { useApiForm } from '../hooks/useApiForm.js';
@@ -25,21 +26,23 @@ function ProfileCard() {
         Profile
       </Title>
       <form onSubmit={onSubmit} noValidate>
-        <Stack gap="sm">
-          <FormAlert message={general} />
-          <TextInput label="Name" autoComplete="name" required {...form.getInputProps('name')} />
-          <TextInput
-            label="Email"
-            value={user?.email ?? ''}
-            readOnly
-            description="Your email cannot be changed."
-          />
-          <Group justify="flex-end">
-            <Button type="submit" loading={busy} disabled={name === '' || name === user?.name}>
-              Save name
-            </Button>
-          </Group>
-        </Stack>
+        <ServiceFieldset needs="accounts">
+          <Stack gap="sm">
+            <FormAlert message={general} />
+            <TextInput label="Name" autoComplete="name" required {...form.getInputProps('name')} />
+            <TextInput
+              label="Email"
+              value={user?.email ?? ''}
+              readOnly
+              description="Your email cannot be changed."
+            />
+            <Group justify="flex-end">
+              <Button type="submit" loading={busy} disabled={name === '' || name === user?.name}>
+                Save name
+              </Button>
+            </Group>
+          </Stack>
+        </ServiceFieldset>
       </form>
     </Card>
   );
@@ -71,28 +74,30 @@ function PasswordCard() {
         Change password
       </Title>
       <form onSubmit={onSubmit} noValidate>
-        <Stack gap="sm">
-          <FormAlert message={general} />
-          <PasswordInput
-            label="Current password"
-            autoComplete="current-password"
-            required
-            {...form.getInputProps('currentPassword')}
-          />
-          <NewPasswordFields
-            password={form.getInputProps('newPassword')}
-            confirm={form.getInputProps('confirm')}
-          />
-          <Group justify="flex-end">
-            <Button
-              type="submit"
-              loading={busy}
-              disabled={!form.values.currentPassword || !form.values.newPassword}
-            >
-              Change password
-            </Button>
-          </Group>
-        </Stack>
+        <ServiceFieldset needs="accounts">
+          <Stack gap="sm">
+            <FormAlert message={general} />
+            <PasswordInput
+              label="Current password"
+              autoComplete="current-password"
+              required
+              {...form.getInputProps('currentPassword')}
+            />
+            <NewPasswordFields
+              password={form.getInputProps('newPassword')}
+              confirm={form.getInputProps('confirm')}
+            />
+            <Group justify="flex-end">
+              <Button
+                type="submit"
+                loading={busy}
+                disabled={!form.values.currentPassword || !form.values.newPassword}
+              >
+                Change password
+              </Button>
+            </Group>
+          </Stack>
+        </ServiceFieldset>
       </form>
     </Card>
   );

@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import { resendVerification } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
 import { FormAlert } from '../components/FormAlert.js';
+import { ServiceFieldset } from '../components/ServiceStatus.js';
 import { useApiForm } from '../hooks/useApiForm.js';
 
 export function CheckEmailPage() {
@@ -35,24 +36,26 @@ export function CheckEmailPage() {
           Nothing arrived after a few minutes? Check your spam folder, or send the link again.
         </Text>
         <form onSubmit={onSubmit} noValidate>
-          <Stack gap="sm">
-            {sent && (
-              <Alert color="green" role="status">
-                If that address is waiting for confirmation, a new link is on its way.
-              </Alert>
-            )}
-            <FormAlert message={general} />
-            <TextInput
-              label="Email"
-              type="email"
-              autoComplete="email"
-              required
-              {...form.getInputProps('email')}
-            />
-            <Button type="submit" variant="light" loading={busy}>
-              Resend email
-            </Button>
-          </Stack>
+          <ServiceFieldset needs="accounts">
+            <Stack gap="sm">
+              {sent && (
+                <Alert color="green" role="status">
+                  If that address is waiting for confirmation, a new link is on its way.
+                </Alert>
+              )}
+              <FormAlert message={general} />
+              <TextInput
+                label="Email"
+                type="email"
+                autoComplete="email"
+                required
+                {...form.getInputProps('email')}
+              />
+              <Button type="submit" variant="light" loading={busy}>
+                Resend email
+              </Button>
+            </Stack>
+          </ServiceFieldset>
         </form>
         <Text size="sm" ta="center">
           Already confirmed?{' '}

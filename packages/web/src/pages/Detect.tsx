@@ -1,4 +1,17 @@
-import { Alert, Button, Card, Grid, Group, Image, Stack, Tabs, Text, Title } from '@mantine/core';
+import '@mantine/dropzone/styles.css';
+import {
+  Alert,
+  Button,
+  Card,
+  Grid,
+  Group,
+  Image,
+  Stack,
+  Tabs,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { Dropzone, type FileRejection, type FileWithPath } from '@mantine/dropzone';
 import { useEffect, useRef, useState } from 'react';
 import { type DetectErrorMessage, detectErrorMessage, WRONG_TYPE } from '../api/detectErrors.js';
@@ -8,6 +21,8 @@ import { useAuthImage } from '../components/AuthImage.js';
 import { DetectionResult } from '../components/DetectionResult.js';
 import { Webcam } from '../components/Webcam.js';
 import { UploadIcon } from '../components/icons.js';
+import { percent } from '../lib/emotions.js';
+import { useServiceStatus } from '../status/serviceStatus.js';
 
 const ACCEPT = ['image/jpeg', 'image/png', 'image/webp'];
 
@@ -37,6 +52,7 @@ export function DetectPage() {
     rejected ??
     (detectMutation.error ? detectErrorMessage(detectMutation.error, photo?.blob.size ?? 0) : null);
   const busy = detectMutation.isPending;
+  const { canUseApi } = useServiceStatus();
   const stored = useAuthImage(detection ? imageUrlOf(detection) : null);
   const resultRef = useRef<HTMLDivElement>(null);
 
@@ -94,7 +110,7 @@ export function DetectPage() {
                     }}
                     accept={ACCEPT}
                     multiple={false}
-                    disabled={busy}
+                    disabled={busy || !canUseApi}
                     inputProps={{ 'aria-label': 'Choose a photo' }}
                   >
                     <Stack align="center" gap={4} py="lg" style={{ pointerEvents: 'none' }}>
@@ -115,7 +131,7 @@ export function DetectPage() {
                   </Dropzone>
                 </Tabs.Panel>
                 <Tabs.Panel value="camera" pt="md">
-                  <Webcam onCapture={(blob) => choose(blob, 'camera.jpg')} disabled={busy} />
+                  <Webcam onCapture={(blob) => choose(blob, 'camera.jpg')} disabled={busy || !canUseApi} />
                 </Tabs.Panel>
               </Tabs>
               {photo && !detection && (
@@ -127,7 +143,7 @@ export function DetectPage() {
                 </Text>
               )}
               <Group grow>
-                <Button size="md" onClick={run} loading={busy} disabled={!photo}>
+                <Button size="md" onClick={run} loading={busy} disabled={!photo || !canUseApi}>
                   Detect emotion
                 </Button>
               </Group>
@@ -135,6 +151,20 @@ export function DetectPage() {
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }} ref={resultRef}>
+          <VisuallyHidden
+            role="status"
+            aria-live="polite"
+            aria-atomic="true"
+            data-testid="detect-announcement"
+          >
+            {busy
+              ? 'Looking for faces…'
+              : detection
+                ? `Result: ${detection.emotion}, ${percent(detection.confidence)} confident, ${
+                    detection.faces.length === 1 ? '1 face' : `${detection.faces.length} faces`
+                  } found.`
+                : ''}
+          </VisuallyHidden>
           {error && (
             <Alert color="orange" title={error.title} role="alert" data-testid="detect-error" mb="md">
               {error.message}

@@ -1,9 +1,11 @@
-import { Alert, Anchor, Card, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/problem.js';
 import { LOG_PAGE_SIZE, useLogs } from '../api/queries.js';
+import { useServiceStatus } from '../status/serviceStatus.js';
 import { DeleteDialog } from './history/DeleteDialog.js';
+import { ExportButtons } from './history/ExportButtons.js';
 import { HistoryFilterBar } from './history/HistoryFilterBar.js';
 import { HistoryGrid } from './history/HistoryGrid.js';
 import { type HistoryFilters, isFiltered, NO_FILTERS, toLogQuery } from './history/filters.js';
@@ -12,7 +14,9 @@ import { useDeleteDetection } from './history/useDeleteDetection.js';
 export function HistoryPage() {
   const [filters, setFilters] = useState<HistoryFilters>(NO_FILTERS);
   const [page, setPage] = useState(1);
-  const { data, error } = useLogs(toLogQuery(filters), page);
+  const query = toLogQuery(filters);
+  const { data, error } = useLogs(query, page);
+  const { canUseApi } = useServiceStatus();
   const deletion = useDeleteDetection();
   const pages = data ? Math.max(1, Math.ceil(data.total / LOG_PAGE_SIZE)) : 1;
 
@@ -28,14 +32,17 @@ export function HistoryPage() {
 
   return (
     <Stack gap="md">
-      <div>
-        <Title order={1} size="h2">
-          History
-        </Title>
-        <Text c="dimmed" size="sm">
-          Your detections, newest first.
-        </Text>
-      </div>
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <div>
+          <Title order={1} size="h2">
+            History
+          </Title>
+          <Text c="dimmed" size="sm">
+            Your detections, newest first.
+          </Text>
+        </div>
+        <ExportButtons query={query} disabled={!canUseApi || !data || data.total === 0} />
+      </Group>
 
       <HistoryFilterBar
         filters={filters}
@@ -85,6 +92,7 @@ export function HistoryPage() {
       <DeleteDialog
         opened={deletion.pending !== null}
         deleting={deletion.deleting}
+        disabled={!canUseApi}
         onCancel={deletion.cancel}
         onConfirm={deletion.confirm}
       />

@@ -1,8 +1,9 @@
 import { Center, Loader } from '@mantine/core';
 import { Navigate } from 'react-router';
 import { useSession } from '../session/SessionContext.js';
+import { LandingPage } from './Landing.js';
 
-/** "/" sends signed-in users to Detect and everyone else to Sign in. */
+/** "/" sends signed-in users to Detect and shows everyone else the landing page. */
 export function HomePage() {
   const { state } = useSession();
   if (state.status === 'loading') {
@@ -12,5 +13,6 @@ export function HomePage() {
       </Center>
     );
   }
-  return <Navigate to={state.status === 'signedIn' ? '/detect' : '/sign-in'} replace />;
+  if (state.status === 'signedIn') return <Navigate to="/detect" replace />;
+  return <LandingPage />;
 }

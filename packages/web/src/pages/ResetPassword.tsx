@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { resetPassword } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
 import { FormAlert } from '../components/FormAlert.js';
+import { ServiceFieldset } from '../components/ServiceStatus.js';
 import { NewPasswordFields } from '../components/NewPasswordFields.js';
 import { useApiForm } from '../hooks/useApiForm.js';
 import { useLinkToken } from '../hooks/useLinkToken.js';
@@ -42,26 +43,28 @@ export function ResetPasswordPage() {
   return (
     <AuthLayout title="Reset password" subtitle="Choose a new password for your account.">
       <form onSubmit={onSubmit} noValidate>
-        <Stack gap="sm">
-          <FormAlert message={general}>
-            {' '}
-            <Anchor component={Link} to="/forgot-password">
-              Request a new link
-            </Anchor>
-          </FormAlert>
-          <NewPasswordFields
-            password={form.getInputProps('password')}
-            confirm={form.getInputProps('passwordConfirm')}
-          />
-          <Button type="submit" loading={busy} fullWidth disabled={!token}>
-            Reset password
-          </Button>
-          <Text size="sm" ta="center">
-            <Anchor component={Link} to="/sign-in">
-              Back to Sign in
-            </Anchor>
-          </Text>
-        </Stack>
+        <ServiceFieldset needs="accounts">
+          <Stack gap="sm">
+            <FormAlert message={general}>
+              {' '}
+              <Anchor component={Link} to="/forgot-password">
+                Request a new link
+              </Anchor>
+            </FormAlert>
+            <NewPasswordFields
+              password={form.getInputProps('password')}
+              confirm={form.getInputProps('passwordConfirm')}
+            />
+            <Button type="submit" loading={busy} fullWidth disabled={!token}>
+              Reset password
+            </Button>
+            <Text size="sm" ta="center">
+              <Anchor component={Link} to="/sign-in">
+                Back to Sign in
+              </Anchor>
+            </Text>
+          </Stack>
+        </ServiceFieldset>
       </form>
     </AuthLayout>
   );

@@ -5,6 +5,7 @@ import { login } from '../api/auth.js';
 import { ApiError } from '../api/problem.js';
 import { AuthLayout } from '../components/AuthLayout.js';
 import { FormAlert } from '../components/FormAlert.js';
+import { ServiceFieldset } from '../components/ServiceStatus.js';
 import { useApiForm } from '../hooks/useApiForm.js';
 import { useSession } from '../session/SessionContext.js';
 import { safeNext } from '../session/redirect.js';
@@ -36,55 +37,57 @@ export function SignInPage() {
   return (
     <AuthLayout title="Sign in" subtitle="Welcome back. Sign in to detect emotions in your photos.">
       <form onSubmit={onSubmit} noValidate>
-        <Stack gap="sm">
-          {expired && !general && (
-            <Alert color="blue" role="status">
-              Your session has ended. Please sign in again.
-            </Alert>
-          )}
-          <FormAlert message={general}>
-            {unverified && (
-              <>
-                {' '}
-                <Anchor
-                  component={Link}
-                  to={`/check-email?email=${encodeURIComponent(form.values.email.trim())}`}
-                >
-                  Send the link again
-                </Anchor>
-              </>
+        <ServiceFieldset needs="accounts">
+          <Stack gap="sm">
+            {expired && !general && (
+              <Alert color="blue" role="status">
+                Your session has ended. Please sign in again.
+              </Alert>
             )}
-          </FormAlert>
-          <TextInput
-            label="Email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            {...form.getInputProps('email')}
-          />
-          <PasswordInput
-            label="Password"
-            name="password"
-            autoComplete="current-password"
-            required
-            {...form.getInputProps('password')}
-          />
-          <Group justify="flex-end">
-            <Anchor component={Link} to="/forgot-password" size="sm">
-              Forgot password?
-            </Anchor>
-          </Group>
-          <Button type="submit" loading={busy} fullWidth>
-            Sign in
-          </Button>
-          <Text size="sm" ta="center">
-            New here?{' '}
-            <Anchor component={Link} to="/sign-up">
-              Create an account
-            </Anchor>
-          </Text>
-        </Stack>
+            <FormAlert message={general}>
+              {unverified && (
+                <>
+                  {' '}
+                  <Anchor
+                    component={Link}
+                    to={`/check-email?email=${encodeURIComponent(form.values.email.trim())}`}
+                  >
+                    Send the link again
+                  </Anchor>
+                </>
+              )}
+            </FormAlert>
+            <TextInput
+              label="Email"
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              {...form.getInputProps('email')}
+            />
+            <PasswordInput
+              label="Password"
+              name="password"
+              autoComplete="current-password"
+              required
+              {...form.getInputProps('password')}
+            />
+            <Group justify="flex-end">
+              <Anchor component={Link} to="/forgot-password" size="sm">
+                Forgot password?
+              </Anchor>
+            </Group>
+            <Button type="submit" loading={busy} fullWidth>
+              Sign in
+            </Button>
+            <Text size="sm" ta="center">
+              New here?{' '}
+              <Anchor component={Link} to="/sign-up">
+                Create an account
+              </Anchor>
+            </Text>
+          </Stack>
+        </ServiceFieldset>
       </form>
     </AuthLayout>
   );

@@ -3,6 +3,7 @@ import { Link, Navigate, useNavigate } from 'react-router';
 import { register } from '../api/auth.js';
 import { AuthLayout } from '../components/AuthLayout.js';
 import { FormAlert } from '../components/FormAlert.js';
+import { ServiceFieldset } from '../components/ServiceStatus.js';
 import { NewPasswordFields } from '../components/NewPasswordFields.js';
 import { useApiForm } from '../hooks/useApiForm.js';
 import { confirmationError } from '../lib/passwords.js';
@@ -27,33 +28,41 @@ export function SignUpPage() {
   return (
     <AuthLayout title="Sign up" subtitle="Create an account to detect emotions in your photos.">
       <form onSubmit={onSubmit} noValidate>
-        <Stack gap="sm">
-          <FormAlert message={general} />
-          <TextInput label="Name" name="name" autoComplete="name" required {...form.getInputProps('name')} />
-          <TextInput
-            label="Email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            {...form.getInputProps('email')}
-          />
-          <NewPasswordFields
-            label="Password"
-            names={{ password: 'password', confirm: 'passwordConfirm' }}
-            password={form.getInputProps('password')}
-            confirm={form.getInputProps('passwordConfirm')}
-          />
-          <Button type="submit" loading={busy} fullWidth mt="xs">
-            Sign up
-          </Button>
-          <Text size="sm" ta="center">
-            Already have an account?{' '}
-            <Anchor component={Link} to="/sign-in">
-              Sign in
-            </Anchor>
-          </Text>
-        </Stack>
+        <ServiceFieldset needs="accounts">
+          <Stack gap="sm">
+            <FormAlert message={general} />
+            <TextInput
+              label="Name"
+              name="name"
+              autoComplete="name"
+              required
+              {...form.getInputProps('name')}
+            />
+            <TextInput
+              label="Email"
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              {...form.getInputProps('email')}
+            />
+            <NewPasswordFields
+              label="Password"
+              names={{ password: 'password', confirm: 'passwordConfirm' }}
+              password={form.getInputProps('password')}
+              confirm={form.getInputProps('passwordConfirm')}
+            />
+            <Button type="submit" loading={busy} fullWidth mt="xs">
+              Sign up
+            </Button>
+            <Text size="sm" ta="center">
+              Already have an account?{' '}
+              <Anchor component={Link} to="/sign-in">
+                Sign in
+              </Anchor>
+            </Text>
+          </Stack>
+        </ServiceFieldset>
       </form>
     </AuthLayout>
   );

@@ -1,3 +1,4 @@
+import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
 import { Alert, Anchor, Card, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
@@ -96,6 +97,7 @@ export function StatsPage() {
                   tickLine="x"
                   xAxisProps={{ allowDecimals: false }}
                   yAxisProps={{ width: 70 }}
+                  role="img"
                   aria-label={`Detections by emotion: ${EMOTIONS.map(
                     (emotion) => `${emotionLabel(emotion)} ${stats.byEmotion[emotion] ?? 0}`,
                   ).join(', ')}`}
@@ -113,6 +115,7 @@ export function StatsPage() {
                   barProps={{ radius: 3 }}
                   tickLine="y"
                   yAxisProps={{ allowDecimals: false }}
+                  role="img"
                   aria-label={`Detections per day, ${byDay[0]?.fullDate ?? ''} to ${byDay[byDay.length - 1]?.fullDate ?? ''}`}
                 />
               </Card>

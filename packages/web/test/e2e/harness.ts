@@ -166,6 +166,8 @@ interface EmotionApiAppModule {
 const AUTH_SERVER_SRC = '../../../auth-server/src/';
 const EMOTION_API_SRC = '../../../emotion-api/src/';
 
+export type Service = 'auth' | 'api';
+
 export interface Stack {
   /** emotion-api, which also serves the built web app. */
   baseUrl: string;
@@ -175,6 +177,10 @@ export interface Stack {
    * waits for it. With `except`, waits for a link that is not one of those (a newer mail).
    */
   mailedLink(email: string, path: string, options?: { except?: string[] }): Promise<string>;
+  /** Stops auth-server or emotion-api (its port then refuses connections); its data stays. */
+  stop(service: Service): Promise<void>;
+  /** Starts a stopped service again on the same port, with the same data. */
+  restart(service: Service): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -200,26 +206,33 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-async function startServices(options: StackOptions, dataDir: string): Promise<Stack> {
-  const secret = randomBytes(32).toString('base64url');
-  const [authPort, apiPort] = [await freePort(), await freePort()];
-  const baseUrl = `http://127.0.0.1:${apiPort}`;
-  const authUrl = `http://127.0.0.1:${authPort}`;
+interface ServiceSettings {
+  port: number;
+  dataDir: string;
+  secret: string;
+  /** Where the web app is served (emotion-api), for mail links and CORS. */
+  appUrl: string;
+}
 
+/**
+ * Starts a real auth-server in this process, listening on `settings.port`. The one place that
+ * knows how auth-server is built: cheaper password hashing and a fast mail worker, since the
+ * suite is about the browser.
+ */
+async function startAuthServer(settings: ServiceSettings, options: StackOptions): Promise<Listening> {
   const authConfigModule = (await import(`${AUTH_SERVER_SRC}config.js`)) as AuthServerConfigModule;
   const authAppModule = (await import(`${AUTH_SERVER_SRC}app.js`)) as AuthServerAppModule;
   const authConfig = authConfigModule.loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
-    PORT: String(authPort),
-    DATA_DIR: join(dataDir, 'auth'),
-    JWT_SECRET_KEY: secret,
+    PORT: String(settings.port),
+    DATA_DIR: join(settings.dataDir, 'auth'),
+    JWT_SECRET_KEY: settings.secret,
     JWT_MAXAGE: String(options.jwtMaxAgeMinutes ?? 15),
-    PUBLIC_APP_URL: baseUrl,
-    CORS_ORIGINS: baseUrl,
+    PUBLIC_APP_URL: settings.appUrl,
+    CORS_ORIGINS: settings.appUrl,
     LOG_LEVEL: 'error',
   });
-  // Cheaper password hashing and a fast mail worker: the suite is about the browser.
   const auth = await authAppModule.buildApp(
     {
       ...authConfig,
@@ -228,33 +241,74 @@ async function startServices(options: StackOptions, dataDir: string): Promise<St
     },
     { logger: false },
   );
-
-  let api: Listening | undefined;
   try {
-    await auth.listen({ port: authPort, host: '127.0.0.1' });
-    const apiConfigModule = (await import(`${EMOTION_API_SRC}config.js`)) as EmotionApiConfigModule;
-    const apiAppModule = (await import(`${EMOTION_API_SRC}app.js`)) as EmotionApiAppModule;
-    const apiConfig = await apiConfigModule.loadConfig({
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(apiPort),
-      DATA_DIR: join(dataDir, 'api'),
-      AUTH_URL: authUrl,
-      AUTH_JWT_SECRET: secret,
-      WEB_DIST: join(WEB_DIR, 'dist'),
-      CORS_ORIGINS: baseUrl,
-      MODEL_WORKERS: '1',
-      LOG_LEVEL: 'error',
-      ...options.apiEnv,
-    });
-    api = await apiAppModule.buildApp(apiConfig);
-    await api.listen({ port: apiPort, host: '127.0.0.1' });
+    await auth.listen({ port: settings.port, host: '127.0.0.1' });
   } catch (error) {
-    await api?.close();
     await auth.close();
     throw error;
   }
-  const started = api;
+  return auth;
+}
+
+/** Starts emotion-api in this process on `settings.port`, verifying tokens with the shared secret. */
+async function startEmotionApi(
+  settings: ServiceSettings & { authUrl: string },
+  options: StackOptions,
+): Promise<Listening> {
+  const apiConfigModule = (await import(`${EMOTION_API_SRC}config.js`)) as EmotionApiConfigModule;
+  const apiAppModule = (await import(`${EMOTION_API_SRC}app.js`)) as EmotionApiAppModule;
+  const apiConfig = await apiConfigModule.loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(settings.port),
+    DATA_DIR: join(settings.dataDir, 'api'),
+    AUTH_URL: settings.authUrl,
+    AUTH_JWT_SECRET: settings.secret,
+    WEB_DIST: join(WEB_DIR, 'dist'),
+    CORS_ORIGINS: settings.appUrl,
+    MODEL_WORKERS: '1',
+    LOG_LEVEL: 'error',
+    ...options.apiEnv,
+  });
+  const api = await apiAppModule.buildApp(apiConfig);
+  try {
+    await api.listen({ port: settings.port, host: '127.0.0.1' });
+  } catch (error) {
+    await api.close();
+    throw error;
+  }
+  return api;
+}
+
+async function startServices(options: StackOptions, dataDir: string): Promise<Stack> {
+  const secret = randomBytes(32).toString('base64url');
+  const [authPort, apiPort] = [await freePort(), await freePort()];
+  const baseUrl = `http://127.0.0.1:${apiPort}`;
+  const authUrl = `http://127.0.0.1:${authPort}`;
+  const authSettings: ServiceSettings = { port: authPort, dataDir, secret, appUrl: baseUrl };
+  const apiSettings = { port: apiPort, dataDir, secret, appUrl: baseUrl, authUrl };
+
+  const running: Record<Service, Listening | undefined> = { auth: undefined, api: undefined };
+  const start = async (service: Service) => {
+    running[service] =
+      service === 'auth'
+        ? await startAuthServer(authSettings, options)
+        : await startEmotionApi(apiSettings, options);
+  };
+  const stop = async (service: Service) => {
+    const server = running[service];
+    running[service] = undefined;
+    await server?.close();
+  };
+
+  try {
+    await start('auth');
+    await start('api');
+  } catch (error) {
+    await stop('api');
+    await stop('auth');
+    throw error;
+  }
 
   return {
     baseUrl,
@@ -280,9 +334,14 @@ async function startServices(options: StackOptions, dataDir: string): Promise<St
       }
       throw new Error(`no ${except.size > 0 ? 'new ' : ''}mail with a ${path} link reached ${email}`);
     },
+    stop,
+    async restart(service) {
+      if (running[service]) throw new Error(`${service} is already running`);
+      await start(service);
+    },
     async close() {
-      await started.close();
-      await auth.close();
+      await stop('api');
+      await stop('auth');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -45,6 +45,8 @@ test('every page renders at desktop and phone width (screenshots saved)', async 
     await ready();
   };
 
+  await open('/', () => page.getByTestId('face-box').first().waitFor());
+  await shoot('landing');
   await open('/sign-in', () => page.getByRole('button', { name: 'Sign in' }).waitFor());
   await shoot('sign-in');
   await open('/sign-up', () => page.getByRole('button', { name: 'Sign up' }).waitFor());

@@ -23,7 +23,7 @@ export function HistoryGrid({ data, page, pages, onPage, onDelete }: HistoryGrid
               <AuthImage url={imageUrlOf(item)} alt={`Photo detected as ${item.emotion}`} height={180} />
             </Card.Section>
             <Group justify="space-between" mt="sm" wrap="nowrap">
-              <Badge color={EMOTION_COLOR[item.emotion] ?? 'blue'} variant="light" size="lg">
+              <Badge color={EMOTION_COLOR[item.emotion] ?? 'blue'} variant="filled" size="lg">
                 {emotionLabel(item.emotion)}
               </Badge>
               <Text size="sm" fw={600}>
