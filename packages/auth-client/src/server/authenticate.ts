@@ -10,7 +10,7 @@ import {
   type Role,
 } from '@emotion-app/protocol';
 import { AuthError, isAuthError, type ProblemBody } from '../errors.js';
-import type { TokenVerifier } from './verifier.js';
+import type { AnyTokenVerifier, JwksTokenVerifier, TokenVerifier } from './verifier.js';
 
 /** What `requireAuth` puts on `request.user`. */
 export interface AuthUser {
@@ -107,33 +107,17 @@ export function extractToken(
   return undefined;
 }
 
-/**
- * Verifies a request's token and role: returns the user, or throws an {@link AuthError}
- * (401 `invalid_token` when no token is present, 401 `token_expired`/`invalid_token` from the
- * verifier, 403 `forbidden` for a role not in `roles`). The framework-free core of `requireAuth`,
- * e.g. for a WebSocket upgrade or another framework.
- *
- * @example
- * ```ts
- * const token = extractToken(req.headers.authorization, undefined, req.headers.cookie, ['access_token']);
- * const user = authenticate(verifier, token, ['admin']); // { id, email, role, sessionId, claims }
- * ```
- */
-export function authenticate(
-  verifier: TokenVerifier,
-  token: string | undefined,
-  roles: readonly Role[] | undefined,
-): AuthUser {
-  if (!token) {
-    throw new AuthError({
-      status: 401,
-      code: 'invalid_token',
-      title: 'Authentication required',
-      detail:
-        'no access token: send Authorization: Bearer <token> (without an Authorization header, the access_token cookie is read)',
-    });
-  }
-  const claims = verifier.verifySync(token);
+function missingToken(): AuthError {
+  return new AuthError({
+    status: 401,
+    code: 'invalid_token',
+    title: 'Authentication required',
+    detail:
+      'no access token: send Authorization: Bearer <token> (without an Authorization header, the access_token cookie is read)',
+  });
+}
+
+function toUser(claims: AccessTokenClaims, roles: readonly Role[] | undefined): AuthUser {
   if (roles && roles.length > 0 && !roles.includes(claims.role)) {
     throw new AuthError({
       status: 403,
@@ -143,6 +127,49 @@ export function authenticate(
     });
   }
   return { id: claims.sub, email: claims.email, role: claims.role, sessionId: claims.sid, claims };
+}
+
+/**
+ * Verifies a request's token and role: returns the user, or throws an {@link AuthError}
+ * (401 `invalid_token` when no token is present, 401 `token_expired` / `invalid_token` /
+ * `session_revoked` from the verifier, 403 `forbidden` for a role not in `roles`). The
+ * framework-free core of `requireAuth`, e.g. for a WebSocket upgrade or another framework.
+ * Synchronous with a shared-secret verifier; with a JWKS verifier it returns a Promise (and
+ * rejects instead of throwing).
+ *
+ * @example
+ * ```ts
+ * const token = extractToken(req.headers.authorization, undefined, req.headers.cookie, ['access_token']);
+ * const user = authenticate(secretVerifier, token, ['admin']); // { id, email, role, sessionId, claims }
+ * const same = await authenticate(jwksVerifier, token, undefined);
+ * ```
+ */
+export function authenticate(
+  verifier: TokenVerifier,
+  token: string | undefined,
+  roles: readonly Role[] | undefined,
+): AuthUser;
+export function authenticate(
+  verifier: JwksTokenVerifier,
+  token: string | undefined,
+  roles: readonly Role[] | undefined,
+): Promise<AuthUser>;
+export function authenticate(
+  verifier: AnyTokenVerifier,
+  token: string | undefined,
+  roles: readonly Role[] | undefined,
+): AuthUser | Promise<AuthUser>;
+export function authenticate(
+  verifier: AnyTokenVerifier,
+  token: string | undefined,
+  roles: readonly Role[] | undefined,
+): AuthUser | Promise<AuthUser> {
+  if (verifier.verifySync !== undefined) {
+    if (!token) throw missingToken();
+    return toUser(verifier.verifySync(token), roles);
+  }
+  if (!token) return Promise.reject(missingToken());
+  return verifier.verify(token).then((claims) => toUser(claims, roles));
 }
 
 /** An {@link AuthError} rendered for an HTTP response by {@link authProblem}. */
@@ -175,7 +202,8 @@ export function authProblem(err: unknown): AuthProblemResponse {
     : new AuthError({ status: 500, code: 'internal_error', title: 'Internal Server Error' });
   const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8' };
   if (error.status === 401) {
-    const tokenError = error.code === 'token_expired' || error.code === 'invalid_token';
+    const tokenError =
+      error.code === 'token_expired' || error.code === 'invalid_token' || error.code === 'session_revoked';
     headers['www-authenticate'] = tokenError ? 'Bearer error="invalid_token"' : 'Bearer';
   } else if (error.status === 403 && error.code === 'forbidden') {
     headers['www-authenticate'] = 'Bearer error="insufficient_scope"';

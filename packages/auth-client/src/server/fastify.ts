@@ -17,7 +17,7 @@ import {
   extractToken,
   type RequireAuthOptions,
 } from './authenticate.js';
-import { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './verifier.js';
+import { type AnyTokenVerifier, createTokenVerifier, type TokenVerifierOptions } from './verifier.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,7 +31,7 @@ declare module 'fastify' {
      */
     requireAuth(opts?: RequireAuthOptions): preHandlerAsyncHookHandler;
     /** The verifier used by `requireAuth`, added by {@link fastifyRequireAuth}. */
-    authVerifier: TokenVerifier;
+    authVerifier: AnyTokenVerifier;
   }
 }
 
@@ -39,18 +39,19 @@ declare module 'fastify' {
  * Creates a Fastify preHandler that authenticates the request with `verifier`: the token comes
  * from `Authorization: Bearer` or the access-token cookie (parsed by `@fastify/cookie` when
  * registered, else read from the `Cookie` header). On success sets `request.user`; on failure
- * answers 401 problem+json (`token_expired` or `invalid_token`, also for a missing token) with
- * `WWW-Authenticate: Bearer error="invalid_token"`, or 403 `forbidden` for a role not in `roles`.
+ * answers 401 problem+json (`token_expired`, `session_revoked` or `invalid_token`, also for a
+ * missing token) with `WWW-Authenticate: Bearer error="invalid_token"`, or 403 `forbidden` for a
+ * role not in `roles`.
  *
  * @example
  * ```ts
- * const verifier = createTokenVerifier({ secret });
+ * const verifier = createTokenVerifier({ jwksUrl }); // or { secret }
  * app.get('/me', { preHandler: createRequireAuth(verifier) }, async (request) => request.user);
  * app.delete('/users/:id', { preHandler: createRequireAuth(verifier, { roles: ['admin'] }) }, handler);
  * ```
  */
 export function createRequireAuth(
-  verifier: TokenVerifier,
+  verifier: AnyTokenVerifier,
   opts: RequireAuthOptions = {},
 ): preHandlerAsyncHookHandler {
   const names = cookieNames(opts.cookieName);
@@ -60,7 +61,9 @@ export function createRequireAuth(
     const headers = request.headers;
     try {
       const token = extractToken(headers.authorization, cookies, headers.cookie, names);
-      request.user = authenticate(verifier, token, roles);
+      // Shared secret: synchronous; JWKS: a Promise (awaited only then, keeping the HMAC path lean).
+      const user = authenticate(verifier, token, roles);
+      request.user = user instanceof Promise ? await user : user;
     } catch (err) {
       const { status, headers: problemHeaders, body } = authProblem(err);
       if (status >= 500) throw err;
@@ -71,7 +74,7 @@ export function createRequireAuth(
 
 /** Options of the {@link fastifyRequireAuth} plugin: a verifier, or the options to create one. */
 export type FastifyRequireAuthOptions = (
-  | { verifier: TokenVerifier }
+  | { verifier: AnyTokenVerifier }
   | (TokenVerifierOptions & { verifier?: undefined })
 ) & {
   /** Cookie name(s) holding the access token; default `access_token`, then `__Host-access_token`. */
@@ -79,9 +82,9 @@ export type FastifyRequireAuthOptions = (
 };
 
 const plugin: FastifyPluginCallback<FastifyRequireAuthOptions> = (app, options, done) => {
-  const verifier = options.verifier ?? createTokenVerifier(options as TokenVerifierOptions);
-  const cookieName = options.cookieName;
-  app.decorate('authVerifier', verifier);
+  const { cookieName, verifier: given, ...verifierOptions } = options;
+  const verifier = given ?? createTokenVerifier(verifierOptions as TokenVerifierOptions);
+  app.decorate<AnyTokenVerifier>('authVerifier', verifier);
   app.decorateRequest('user', null as unknown as AuthUser);
   app.decorate('requireAuth', (opts: RequireAuthOptions = {}) =>
     createRequireAuth(verifier, { cookieName, ...opts }),
@@ -96,7 +99,8 @@ const plugin: FastifyPluginCallback<FastifyRequireAuthOptions> = (app, options, 
  *
  * @example
  * ```ts
- * await app.register(fastifyRequireAuth, { secret: process.env.AUTH_JWT_SECRET! });
+ * await app.register(fastifyRequireAuth, { jwksUrl: 'http://localhost:8000/.well-known/jwks.json', revocations });
+ * // or the seed's shared secret: { secret: process.env.AUTH_JWT_SECRET! }
  * app.get('/logs', { preHandler: app.requireAuth() }, async (request) => listLogs(request.user.id));
  * app.get('/admin', { preHandler: app.requireAuth({ roles: ['admin'] }) }, adminHandler);
  * ```
