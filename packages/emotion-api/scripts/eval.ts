@@ -4,7 +4,8 @@
  * Run: npm run eval (in packages/emotion-api).
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { createEmotionDetector, EMOTIONS, type Emotion, type EmotionDetector } from '../src/model/index.js';
+import { EMOTIONS, type Emotion } from '@emotion-app/protocol';
+import { createEmotionDetector, type EmotionDetector } from '../src/model/index.js';
 
 const fixtures = new URL('../../../fixtures/', import.meta.url);
 

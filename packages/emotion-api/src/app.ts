@@ -10,9 +10,11 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { AuthClient } from '@emotion-app/auth-client';
-import { isEmail } from '@emotion-app/auth-client/contract';
 import { type AuthUser, createRequireAuth, createTokenVerifier } from '@emotion-app/auth-client/server';
+import { CSRF_HEADER } from '@emotion-app/protocol';
+import { baseFastifyOptions, problemPlugin } from '@emotion-app/service-kit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { authProxyRoutes } from './auth-proxy/auth-proxy.routes.js';
 import { SessionCookies } from './auth/cookies.js';
 import { createCsrfGuard } from './auth/csrf.js';
 import type { Config } from './config.js';
@@ -23,26 +25,24 @@ import { DetectionService } from './detections/detections.service.js';
 import { healthRoutes } from './health/health.routes.js';
 import { historyRoutes } from './history/history.routes.js';
 import { HistoryService } from './history/history.service.js';
-import { notFoundError, registerErrorHandling, sendProblem } from './http/problem.js';
+import { problemOptions } from './http/problems.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { BoundedQueue } from './model/bounded-queue.js';
 import { createEmotionDetector, type EmotionDetector } from './model/index.js';
-import { accountRoutes } from './routes/account.js';
-import { authRoutes } from './routes/auth.js';
 import { ImageStore } from './storage/image-store.js';
-import { registerWebApp, sendSpa, wantsSpa } from './web/web.routes.js';
+import { registerWebApp } from './web/web.routes.js';
 
 export interface AppDeps {
   /** An already created detector (tests); the app then neither loads nor closes it. */
   detector?: EmotionDetector;
   /** Load the model before listening (default true). */
   loadModel?: boolean;
+  /** Fastify logger option (default: pino at config.logLevel); tests pass `false`. */
+  logger?: FastifyServerOptions['logger'];
 }
 
-const JSON_BODY_LIMIT = 1024 * 1024;
-
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const app = Fastify(fastifyOptions(config));
+  const app = Fastify(fastifyOptions(config, deps.logger));
 
   const ownsDetector = deps.detector === undefined;
   const ctx = createContext(config, deps.detector);
@@ -53,19 +53,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   // Set by requireAuth on protected routes; declared up front so every request has the same shape.
   app.decorateRequest('user', null as unknown as AuthUser);
-  registerErrorHandling(app);
-  app.setNotFoundHandler((request, reply) => {
-    if (config.webDist && wantsSpa(request)) sendSpa(reply);
-    else sendProblem(reply, notFoundError(request.method, request.url));
-  });
-  registerJsonParser(app);
+  await app.register(problemPlugin, problemOptions(config));
   await registerPlugins(app, config, ctx.cookies);
   app.addHook('preHandler', createCsrfGuard(ctx.cookies, config.corsOrigins));
 
-  await app.register(async (scope) => {
-    await authRoutes(scope, ctx);
-    await accountRoutes(scope, ctx);
-  });
+  await app.register(authProxyRoutes, { ctx });
   await app.register(detectionRoutes, { ctx });
   await app.register(historyRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
@@ -84,32 +76,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   return app;
 }
 
-/** Logger (no credentials, no one-time tokens), proxy trust, the JSON body limit and Ajv's options. */
-function fastifyOptions(config: Config): FastifyServerOptions {
-  return {
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-      serializers: {
-        // One-time tokens travel in query strings (GET /auth/verify?token=): keep them out of logs.
-        req: (req: { method: string; url: string; ip?: string }) => ({
-          method: req.method,
-          url: req.url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]'),
-          remoteAddress: req.ip,
-        }),
-      },
-    },
+/**
+ * service-kit's base options (redacting logger, proxy trust, the 1 MB JSON body limit, Ajv with
+ * every invalid field and auth-server's email format), with query strings coerced to their
+ * schema types (`/logs?limit=20`).
+ */
+function fastifyOptions(config: Config, logger: FastifyServerOptions['logger']): FastifyServerOptions {
+  return baseFastifyOptions({
+    logLevel: config.logLevel,
+    logger,
     trustProxy: config.trustProxy,
-    bodyLimit: JSON_BODY_LIMIT,
-    ajv: {
-      // validation_failed lists every invalid field (as auth-server does), not just the first.
-      customOptions: { allErrors: true },
-      // The same email format as auth-server, so an address it accepts (Unicode ones too) passes here.
-      onCreate: (ajv) => {
-        ajv.addFormat('email', { type: 'string', validate: isEmail });
-      },
-    },
-  };
+    coerceTypes: 'array',
+  });
 }
 
 /** The services and stores the routes share; a detector given by the caller is used as is. */
@@ -147,16 +125,6 @@ function createContext(config: Config, givenDetector: EmotionDetector | undefine
   };
 }
 
-/** An empty JSON body counts as no body (routes with optional bodies, e.g. POST /auth/refresh). */
-function registerJsonParser(app: FastifyInstance): void {
-  const jsonParser = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-    jsonParser(request, body as string, done);
-  });
-}
-
 /** Security headers, cookies, CORS, multipart, rate limiting and the OpenAPI document at /docs. */
 async function registerPlugins(app: FastifyInstance, config: Config, cookies: SessionCookies): Promise<void> {
   await registerSecurityHeaders(app, config.production);
@@ -165,7 +133,7 @@ async function registerPlugins(app: FastifyInstance, config: Config, cookies: Se
     origin: [...config.corsOrigins],
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['content-type', 'authorization', 'x-csrf-token'],
+    allowedHeaders: ['content-type', 'authorization', CSRF_HEADER.toLowerCase()],
     exposedHeaders: ['retry-after'],
   });
   await app.register(fastifyMultipart, {

@@ -1,8 +1,36 @@
-import { existsSync, readFileSync } from 'node:fs';
+/**
+ * The one place that reads the environment (DESIGN §2): emotion-api's schema for service-kit's
+ * `loadEnvAsync`, which reports every problem at once in a single `ConfigError`, and the frozen
+ * `Config` built from it.
+ */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER } from '@emotion-app/protocol';
+import {
+  ConfigError,
+  CorsOrigins,
+  DataDir,
+  DEV_JWT_SECRET_FILE,
+  type Env,
+  type EnvField,
+  EnvProblem,
+  Host,
+  integer,
+  LogLevel,
+  type LogLevelName,
+  loadEnvAsync,
+  NodeEnv,
+  number,
+  Port,
+  Secret,
+  TrustProxy,
+  text,
+  url,
+} from '@emotion-app/service-kit';
+
+export { ConfigError };
 
 /** Validated, frozen configuration of emotion-api (DESIGN §2). Nothing else reads `process.env`. */
 export interface Config {
@@ -26,17 +54,9 @@ export interface Config {
   readonly detectQueueMax: number;
   /** Folder of the built web app, or null when there is none to serve. */
   readonly webDist: string | null;
-  /** Fastify's `trustProxy`: false (default), or the addresses of trusted reverse proxies. */
-  readonly trustProxy: false | string;
-  readonly logLevel: string;
-}
-
-/** Every invalid variable, reported at once. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid emotion-api configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
+  /** Reverse proxies whose X-Forwarded-For is trusted (IPs or CIDRs); empty trusts none. */
+  readonly trustProxy: readonly string[];
+  readonly logLevel: LogLevelName;
 }
 
 export interface LoadConfigOptions {
@@ -45,10 +65,71 @@ export interface LoadConfigOptions {
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The web app's build in this repository (`npm start` serves it). */
 const DEFAULT_WEB_DIST = path.resolve(packageRoot, '../web/dist');
-export const DEV_SECRET_FILE = 'dev-jwt-secret';
 
-type Env = Record<string, string | undefined>;
+/** `WEB_DIST`: a folder with index.html; unset uses the repository's build when there is one; `none` serves no page. */
+const WebDist: EnvField<string | null> = {
+  names: ['WEB_DIST'],
+  read(env) {
+    const raw = env.get('WEB_DIST');
+    if (raw === 'none') return null;
+    const dir = path.resolve(raw ?? DEFAULT_WEB_DIST);
+    if (existsSync(path.join(dir, 'index.html'))) return dir;
+    if (raw !== undefined)
+      throw new EnvProblem(`WEB_DIST must be a folder containing index.html (got "${raw}")`);
+    return null;
+  },
+};
+
+/** `TRUST_PROXY` as service-kit reads it; `false` (accepted before) also trusts none. */
+const TrustProxyOrFalse: EnvField<string[]> = {
+  names: TrustProxy.names,
+  read: (env) => (env.get('TRUST_PROXY') === 'false' ? [] : TrustProxy.read(env)),
+};
+
+/** `AUTH_URL` (alias `RUST_AUTH_URL`), normalized, without a trailing slash. */
+const authUrlField = url(['AUTH_URL', 'RUST_AUTH_URL'], {
+  protocols: ['http:', 'https:'],
+  fallback: 'http://localhost:8000',
+});
+const AuthUrl: EnvField<string> = {
+  ...authUrlField,
+  read: (env) => new URL(authUrlField.read(env)).toString().replace(/\/+$/, ''),
+};
+
+const between = (min: number, max: number) => (n: number) => n >= min && n <= max;
+const positiveInteger = (n: number) => Number.isInteger(n) && n >= 1;
+
+/** emotion-api's environment (DESIGN §2); `.env.example` lists exactly these variables. */
+export function emotionApiEnv(options: LoadConfigOptions = {}) {
+  return {
+    nodeEnv: NodeEnv,
+    host: Host,
+    port: Port(5000),
+    dataDir: DataDir,
+    logLevel: LogLevel((env) => (env.nodeEnv === 'test' ? 'silent' : 'info')),
+    authUrl: AuthUrl,
+    authTimeoutMs: number('AUTH_TIMEOUT_MS', 5000, 'a positive integer (ms)', positiveInteger),
+    jwtSecret: Secret(['AUTH_JWT_SECRET', 'RUST_JWT_SECRET'], {
+      devFile: DEV_JWT_SECRET_FILE,
+      waitMs: options.secretWaitMs ?? 10_000,
+      missingHint:
+        'start auth-server with the same DATA_DIR first, or set AUTH_JWT_SECRET to its JWT_SECRET_KEY',
+    }),
+    jwtIssuer: text('AUTH_JWT_ISSUER', DEFAULT_JWT_ISSUER),
+    jwtAudience: text('AUTH_JWT_AUDIENCE', DEFAULT_JWT_AUDIENCE),
+    maxUploadMb: number('MAX_UPLOAD_MB', 5, 'a number of megabytes in (0, 100]', between(0.001, 100)),
+    maxImageMegapixels: number('MAX_IMAGE_MEGAPIXELS', 40, 'a number in (0, 400]', between(0.01, 400)),
+    minConfidence: number('MIN_CONFIDENCE', 0, 'a number between 0 and 1', between(0, 1)),
+    detectRateLimit: number('DETECT_RATE_LIMIT', 30, 'a positive integer', positiveInteger),
+    modelWorkers: integer('MODEL_WORKERS', () => Math.max(1, availableParallelism()), 1, 64),
+    detectQueueMax: integer('DETECT_QUEUE_MAX', 32, 0, 10_000),
+    corsOrigins: CorsOrigins,
+    webDist: WebDist,
+    trustProxy: TrustProxyOrFalse,
+  };
+}
 
 /**
  * Reads and validates the environment once. Outside production, when no secret is set, the
@@ -58,172 +139,31 @@ type Env = Record<string, string | undefined>;
  * @throws ConfigError naming each bad variable.
  */
 export async function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Promise<Config> {
-  const problems: string[] = [];
-  const get = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-
-  const nodeEnvRaw = get('NODE_ENV') ?? 'development';
-  if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
-    problems.push(`NODE_ENV must be development, production or test (got "${nodeEnvRaw}")`);
-  }
-  const nodeEnv = (['development', 'production', 'test'].includes(nodeEnvRaw) ? nodeEnvRaw : 'development') as
-    | 'development'
-    | 'production'
-    | 'test';
-  const production = nodeEnv === 'production';
-
-  const num = (
-    name: string,
-    fallback: number,
-    check: { min?: number; max?: number; integer?: boolean },
-    what: string,
-  ): number => {
-    const raw = get(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    const ok =
-      Number.isFinite(value) &&
-      (check.integer !== true || Number.isInteger(value)) &&
-      (check.min === undefined || value >= check.min) &&
-      (check.max === undefined || value <= check.max);
-    if (!ok) {
-      problems.push(`${name} must be ${what} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  };
-  const url = (name: string, raw: string): string => {
-    try {
-      const parsed = new URL(raw);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
-      return parsed.toString().replace(/\/+$/, '');
-    } catch {
-      problems.push(`${name} must be an http(s) URL (got "${raw}")`);
-      return raw;
-    }
-  };
-
-  const host = get('HOST') ?? '127.0.0.1';
-  const port = num('PORT', 5000, { min: 0, max: 65535, integer: true }, 'an integer port 0–65535');
-  const dataDir = path.resolve(get('DATA_DIR') ?? './data');
-
-  const authUrlName = get('AUTH_URL') !== undefined ? 'AUTH_URL' : 'RUST_AUTH_URL';
-  const authUrl = url(authUrlName, get('AUTH_URL') ?? get('RUST_AUTH_URL') ?? 'http://localhost:8000');
-  const authTimeoutMs = num('AUTH_TIMEOUT_MS', 5000, { min: 1, integer: true }, 'a positive integer (ms)');
-
-  const jwtIssuer = get('AUTH_JWT_ISSUER') ?? 'auth-server';
-  const jwtAudience = get('AUTH_JWT_AUDIENCE') ?? 'authenticated';
-
-  const maxUploadMb = num('MAX_UPLOAD_MB', 5, { min: 0.001, max: 100 }, 'a number of megabytes in (0, 100]');
-  const maxImageMp = num('MAX_IMAGE_MEGAPIXELS', 40, { min: 0.01, max: 400 }, 'a number in (0, 400]');
-  const minConfidence = num('MIN_CONFIDENCE', 0, { min: 0, max: 1 }, 'a number between 0 and 1');
-  const detectRateLimit = num('DETECT_RATE_LIMIT', 30, { min: 1, integer: true }, 'a positive integer');
-  const modelWorkers = num(
-    'MODEL_WORKERS',
-    Math.max(1, availableParallelism()),
-    { min: 1, max: 64, integer: true },
-    'an integer 1–64',
-  );
-
-  const detectQueueMax = num(
-    'DETECT_QUEUE_MAX',
-    32,
-    { min: 0, max: 10_000, integer: true },
-    'an integer 0–10000',
-  );
-
-  const corsOrigins: string[] = [];
-  for (const origin of (get('CORS_ORIGINS') ?? 'http://localhost:5173').split(',')) {
-    const trimmed = origin.trim();
-    if (trimmed === '') continue;
-    try {
-      const parsed = new URL(trimmed);
-      if (parsed.origin === 'null') throw new Error('opaque');
-      corsOrigins.push(parsed.origin);
-    } catch {
-      problems.push(`CORS_ORIGINS must be a comma-separated list of origins (bad entry "${trimmed}")`);
-    }
-  }
-
-  const webDistRaw = get('WEB_DIST');
-  let webDist: string | null = path.resolve(webDistRaw ?? DEFAULT_WEB_DIST);
-  if (!existsSync(path.join(webDist, 'index.html'))) {
-    if (webDistRaw !== undefined && webDistRaw !== 'none') {
-      problems.push(`WEB_DIST must be a folder containing index.html (got "${webDistRaw}")`);
-    }
-    webDist = null;
-  }
-  if (webDistRaw === 'none') webDist = null;
-
-  const trustProxyRaw = get('TRUST_PROXY');
-  const trustProxy = trustProxyRaw === undefined || trustProxyRaw === 'false' ? false : trustProxyRaw;
-
-  const logLevel = get('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    problems.push(
-      `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`,
-    );
-  }
-
-  const secretName = get('AUTH_JWT_SECRET') !== undefined ? 'AUTH_JWT_SECRET' : 'RUST_JWT_SECRET';
-  let jwtSecret = get('AUTH_JWT_SECRET') ?? get('RUST_JWT_SECRET');
-  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
-    // As auth-server requires of JWT_SECRET_KEY, whose value this must be.
-    problems.push(`${secretName} must be at least 32 bytes`);
-  }
-  if (jwtSecret === undefined) {
-    if (production) {
-      problems.push('AUTH_JWT_SECRET (or RUST_JWT_SECRET) is required when NODE_ENV=production');
-    } else if (problems.length === 0) {
-      jwtSecret = await readDevSecret(dataDir, options.secretWaitMs ?? 10_000);
-      if (jwtSecret === undefined) {
-        problems.push(
-          `AUTH_JWT_SECRET is not set and ${path.join(dataDir, DEV_SECRET_FILE)} did not appear: ` +
-            'start auth-server with the same DATA_DIR first, or set AUTH_JWT_SECRET to its JWT_SECRET_KEY',
-        );
-      }
-    }
-  }
-
-  if (problems.length > 0 || jwtSecret === undefined) throw new ConfigError(problems);
-
-  return Object.freeze({
-    nodeEnv,
-    production,
-    host,
-    port,
-    dataDir,
-    authUrl,
-    authTimeoutMs,
-    jwtSecret,
-    jwtIssuer,
-    jwtAudience,
-    maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),
-    maxImagePixels: Math.floor(maxImageMp * 1_000_000),
-    minConfidence,
-    corsOrigins: Object.freeze(corsOrigins),
-    detectRateLimit,
-    modelWorkers,
-    detectQueueMax,
-    webDist,
-    trustProxy,
-    logLevel,
+  const e = await loadEnvAsync(emotionApiEnv(options), env, {
+    // Cookies go with every request: CORS must name the origins (`*` would allow none with credentials).
+    check: (values) =>
+      values.corsOrigins.includes('*') ? ['CORS_ORIGINS must list origins; "*" is not allowed'] : [],
   });
-}
-
-async function readDevSecret(dataDir: string, waitMs: number): Promise<string | undefined> {
-  const file = path.join(dataDir, DEV_SECRET_FILE);
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      const secret = readFileSync(file, 'utf8').split(/\r?\n/)[0]?.trim();
-      if (secret) return secret;
-    } catch {
-      // not written yet
-    }
-    if (Date.now() >= deadline) return undefined;
-    await sleep(Math.min(250, Math.max(1, deadline - Date.now())));
-  }
+  return Object.freeze({
+    nodeEnv: e.nodeEnv,
+    production: e.nodeEnv === 'production',
+    host: e.host,
+    port: e.port,
+    dataDir: e.dataDir,
+    authUrl: e.authUrl,
+    authTimeoutMs: e.authTimeoutMs,
+    jwtSecret: e.jwtSecret.value,
+    jwtIssuer: e.jwtIssuer,
+    jwtAudience: e.jwtAudience,
+    maxUploadBytes: Math.floor(e.maxUploadMb * 1024 * 1024),
+    maxImagePixels: Math.floor(e.maxImageMegapixels * 1_000_000),
+    minConfidence: e.minConfidence,
+    corsOrigins: e.corsOrigins,
+    detectRateLimit: e.detectRateLimit,
+    modelWorkers: e.modelWorkers,
+    detectQueueMax: e.detectQueueMax,
+    webDist: e.webDist,
+    trustProxy: e.trustProxy,
+    logLevel: e.logLevel,
+  });
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LoginSession } from '@emotion-app/auth-client';
+import { type SessionCookieNames, sessionCookieNames } from '@emotion-app/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** The access-token cookie lives as long as the refresh token (30 days), see DESIGN §4. */
@@ -8,40 +9,15 @@ export const DEVICE_COOKIE_MAX_AGE_SEC = 365 * 24 * 60 * 60;
 /** The sign-up verifier cookie lives as long as the verification link it goes with (24 h). */
 export const SIGNUP_VERIFIER_MAX_AGE_SEC = 24 * 60 * 60;
 
-export interface CookieNames {
-  access: string;
-  refresh: string;
-  csrf: string;
-  device: string;
-  /** The PKCE verifier of this browser's last registration (`/auth/register` → `/auth/verify`). */
-  signupVerifier: string;
-}
-
-/** Plain names in development; `__Host-`/`__Secure-` prefixed (and `Secure`) in production. */
-export function cookieNames(production: boolean): CookieNames {
-  return production
-    ? {
-        access: '__Host-access_token',
-        refresh: '__Secure-refresh_token',
-        csrf: '__Host-csrf_token',
-        device: '__Secure-device_token',
-        signupVerifier: '__Host-signup_verifier',
-      }
-    : {
-        access: 'access_token',
-        refresh: 'refresh_token',
-        csrf: 'csrf_token',
-        device: 'device_token',
-        signupVerifier: 'signup_verifier',
-      };
-}
-
-/** Sets and clears the session cookies of emotion-api. */
+/**
+ * Sets and reads the session cookies of emotion-api. Names from protocol: plain in development,
+ * `__Host-`/`__Secure-` prefixed (and `Secure`) in production.
+ */
 export class SessionCookies {
-  readonly names: CookieNames;
+  readonly names: Readonly<SessionCookieNames>;
 
   constructor(private readonly production: boolean) {
-    this.names = cookieNames(production);
+    this.names = sessionCookieNames(production);
   }
 
   /**

@@ -1,6 +1,5 @@
-import { extractToken } from '@emotion-app/auth-client/server';
+import { ProblemError, parseBearer } from '@emotion-app/protocol';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
 import type { SessionCookies } from './cookies.js';
 
 /**
@@ -14,10 +13,10 @@ export function hasAuthorizationHeader(request: FastifyRequest): boolean {
 
 /**
  * The token of `Authorization: Bearer <token>`; undefined when the header is absent, empty,
- * malformed or of another scheme. auth-client's parser, the one `requireAuth` uses.
+ * malformed or of another scheme. protocol's parser, the one `requireAuth` uses.
  */
 export function bearerToken(request: FastifyRequest): string | undefined {
-  return extractToken(request.headers.authorization, undefined, undefined, []);
+  return parseBearer(request.headers.authorization);
 }
 
 /** The tokens a request authenticates with, and whether they came from its cookies. */
@@ -38,12 +37,11 @@ export function credentialsOf(request: FastifyRequest, cookies: SessionCookies):
   if (hasAuthorizationHeader(request)) {
     const accessToken = bearerToken(request);
     if (accessToken === undefined) {
-      throw new AppError(
-        401,
-        'invalid_token',
-        'Invalid token',
-        'The Authorization header must be "Bearer <accessToken>"; cookies are not read when it is present.',
-      );
+      throw new ProblemError({
+        code: 'invalid_token',
+        detail:
+          'The Authorization header must be "Bearer <accessToken>"; cookies are not read when it is present.',
+      });
     }
     return { accessToken, viaCookies: false };
   }

@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { AppError } from '../errors.js';
+import { CSRF_HEADER, ProblemError } from '@emotion-app/protocol';
 import type { SessionCookies } from './cookies.js';
 import { hasAuthorizationHeader } from './credentials.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const HEADER = CSRF_HEADER.toLowerCase();
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,8 +20,8 @@ function equalConstantTime(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function csrfFailed(detail: string): AppError {
-  return new AppError(403, 'csrf_failed', 'CSRF check failed', detail);
+function csrfFailed(detail: string): ProblemError {
+  return new ProblemError({ code: 'csrf_failed', detail });
 }
 
 /**
@@ -48,7 +49,7 @@ export function createCsrfGuard(
       if (origin !== own && !allowed.has(origin)) throw csrfFailed(`Origin ${origin} is not allowed.`);
     }
     const expected = cookies.csrfToken(request);
-    const header = request.headers['x-csrf-token'];
+    const header = request.headers[HEADER];
     const given = Array.isArray(header) ? header[0] : header;
     if (expected === undefined || given === undefined || given === '') {
       throw csrfFailed('Send the csrf_token cookie value in the X-CSRF-Token header.');

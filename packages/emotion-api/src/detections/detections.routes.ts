@@ -1,9 +1,9 @@
 /** POST /detect: one uploaded image in, the emotion of every face out, stored in the caller's history. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ProblemError } from '@emotion-app/protocol';
+import { Detection } from '@emotion-app/protocol/emotion';
 import type { RouteOptions } from '../context.js';
-import { AppError } from '../errors.js';
 import { ProblemResponses, secured } from '../http/schemas.js';
-import { PredictionResponse } from '../predictions/predictions.schemas.js';
 import { receiveImage } from './detections.upload.js';
 
 export const detectionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
@@ -13,12 +13,10 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
     timeWindow: 60_000,
     keyGenerator: (request) => `detect:${request.user?.id ?? request.ip}`,
     errorResponseBuilder: (_request, context) =>
-      new AppError(
-        429,
-        'rate_limited',
-        'Too many requests',
-        `At most ${context.max} detections a minute; retry in ${context.after}.`,
-      ),
+      new ProblemError({
+        code: 'rate_limited',
+        detail: `At most ${context.max} detections a minute; retry in ${context.after}.`,
+      }),
   });
 
   app.post(
@@ -36,14 +34,14 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           `503 server_busy with Retry-After when ${config.detectQueueMax} uploads already wait for the ` +
           `${config.modelWorkers} image slot(s) (DETECT_QUEUE_MAX).`,
         consumes: ['multipart/form-data'],
-        response: { 200: PredictionResponse, ...ProblemResponses },
+        response: { 200: Detection, ...ProblemResponses },
       },
     },
     async (request, reply) => {
       const upload = await receiveImage(request, reply, config.maxUploadBytes);
       // A client that goes away while its upload waits for a slot leaves the queue.
       const gone = new AbortController();
-      const onClose = () => gone.abort(new AppError(499, 'client_closed', 'Client closed the request'));
+      const onClose = () => gone.abort(new ProblemError({ code: 'client_closed' }));
       reply.raw.once('close', onClose);
       try {
         return reply.send(await detections.detectAndStore(request.user, upload, { signal: gone.signal }));

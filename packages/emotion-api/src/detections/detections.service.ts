@@ -4,12 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
-import { AppError } from '../errors.js';
+import { ProblemError } from '@emotion-app/protocol';
+import type { Detection } from '@emotion-app/protocol/emotion';
 import { prepareImage } from '../images/normalize.js';
 import type { BoundedQueue } from '../model/bounded-queue.js';
 import type { EmotionDetector, FaceEmotion } from '../model/index.js';
-import { type PredictionResponse, toPredictionResponse } from '../predictions/predictions.schemas.js';
-import type { Prediction } from '../predictions/predictions.table.js';
+import { type Prediction, toDetection } from '../predictions/predictions.table.js';
 import type { ImageStore } from '../storage/image-store.js';
 import { insertPrediction } from './detections.repository.js';
 
@@ -54,27 +54,21 @@ export class DetectionService {
    * stored. The largest face below `minConfidence`: stored, then 422 `low_confidence` with the
    * stored prediction in `prediction`. Bad images fail as `prepareImage` does (413, 415).
    */
-  async detectAndStore(
-    user: Requester,
-    upload: Buffer,
-    opts: DetectOptions = {},
-  ): Promise<PredictionResponse> {
+  async detectAndStore(user: Requester, upload: Buffer, opts: DetectOptions = {}): Promise<Detection> {
     const { jpeg, faces } = await this.analyse(upload, opts.signal);
     const top = faces[0];
     if (!top) {
-      throw new AppError(422, 'no_face_detected', 'No face detected', 'No face was found in the image.');
+      throw new ProblemError({ code: 'no_face_detected', detail: 'No face was found in the image.' });
     }
     const { minConfidence } = this.deps;
     const prediction = await this.store(user, jpeg, faces, top.confidence < minConfidence);
-    const body = toPredictionResponse(prediction);
+    const body = toDetection(prediction);
     if (prediction.lowConfidence) {
-      throw new AppError(
-        422,
-        'low_confidence',
-        'Low confidence',
-        `The best guess (${top.emotion}, ${top.confidence.toFixed(2)}) is below the minimum confidence ${minConfidence}.`,
-        { prediction: body },
-      );
+      throw new ProblemError({
+        code: 'low_confidence',
+        detail: `The best guess (${top.emotion}, ${top.confidence.toFixed(2)}) is below the minimum confidence ${minConfidence}.`,
+        extensions: { prediction: body },
+      });
     }
     return body;
   }

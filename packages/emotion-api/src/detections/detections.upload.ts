@@ -1,7 +1,7 @@
 /** The multipart upload of POST /detect: one file field `image`, read into memory within MAX_UPLOAD_MB. */
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { isProblemError, ProblemError } from '@emotion-app/protocol';
 
 /**
  * Reads one multipart file into memory, failing with 413 `payload_too_large` the moment it
@@ -10,7 +10,7 @@ import { AppError } from '../errors.js';
  */
 function readUpload(file: MultipartFile, maxBytes: number): Promise<Buffer> {
   const tooLarge = () =>
-    new AppError(413, 'payload_too_large', 'Payload too large', `Uploads are limited to ${maxBytes} bytes.`);
+    new ProblemError({ code: 'payload_too_large', detail: `Uploads are limited to ${maxBytes} bytes.` });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -43,12 +43,10 @@ async function firstFile(request: FastifyRequest, maxBytes: number): Promise<Mul
     return await request.file({ limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 20 } });
   } catch (err) {
     if ((err as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
-      throw new AppError(
-        415,
-        'unsupported_media_type',
-        'Unsupported media type',
-        'Send multipart/form-data with a file field "image".',
-      );
+      throw new ProblemError({
+        code: 'unsupported_media_type',
+        detail: 'Send multipart/form-data with a file field "image".',
+      });
     }
     throw err;
   }
@@ -67,12 +65,14 @@ export async function receiveImage(
   const file = await firstFile(request, maxBytes);
   if (file?.fieldname !== 'image') {
     file?.file.resume();
-    throw new AppError(400, 'validation_failed', 'Validation failed', 'The file field "image" is required.', {
+    throw new ProblemError({
+      code: 'validation_failed',
+      detail: 'The file field "image" is required.',
       errors: [{ path: 'image', message: 'is required' }],
     });
   }
   return readUpload(file, maxBytes).catch((err: unknown) => {
-    if (err instanceof AppError && err.status === 413) reply.header('connection', 'close');
+    if (isProblemError(err) && err.status === 413) reply.header('connection', 'close');
     throw err;
   });
 }

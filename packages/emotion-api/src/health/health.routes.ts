@@ -1,15 +1,9 @@
 /** GET /health: liveness, the model's state and whether auth-server answers. */
+import { ApiHealth } from '@emotion-app/protocol/emotion';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { RouteOptions } from '../context.js';
-import { Type } from '@sinclair/typebox';
 
 const HEALTH_TIMEOUT_MS = 1500;
-
-const Health = Type.Object({
-  status: Type.Literal('ok'),
-  model: Type.Object({ loaded: Type.Boolean(), name: Type.String() }),
-  authServer: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
-});
 
 /** Whether auth-server's own health route answers 2xx within HEALTH_TIMEOUT_MS. */
 async function probe(url: string): Promise<'ok' | 'unreachable'> {
@@ -28,7 +22,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
 
   app.get(
     '/health',
-    { schema: { tags: ['health'], summary: 'Service health', response: { 200: Health } } },
+    { schema: { tags: ['health'], summary: 'Service health', response: { 200: ApiHealth } } },
     async () => ({
       status: 'ok' as const,
       model: { loaded: detector.loaded, name: detector.model },

@@ -1,12 +1,8 @@
 /** The bodies of GET /logs/export: RFC 4180 CSV or a JSON array of /logs items, produced lazily in chunks. */
-import { EMOTIONS } from '../model/index.js';
-import { toPredictionResponse } from '../predictions/predictions.schemas.js';
-import type { Prediction } from '../predictions/predictions.table.js';
+import { EMOTIONS } from '@emotion-app/protocol';
+import { EXPORT_CSV_COLUMNS, type ExportFormat } from '@emotion-app/protocol/emotion';
+import { type Prediction, toDetection } from '../predictions/predictions.table.js';
 import { csvRow } from './csv.js';
-
-export type ExportFormat = 'csv' | 'json';
-
-export const CSV_COLUMNS = ['id', 'createdAt', 'emotion', 'confidence', 'faces', ...EMOTIONS] as const;
 
 /** Rows written to the stream per chunk: few writes, memory bounded by one page. */
 const ROWS_PER_CHUNK = 200;
@@ -38,13 +34,13 @@ function* chunks(rows: Iterable<Prediction>, encode: (p: Prediction, index: numb
 }
 
 function* csvBody(rows: Iterable<Prediction>): Generator<string> {
-  yield csvRow(CSV_COLUMNS);
+  yield csvRow(EXPORT_CSV_COLUMNS);
   yield* chunks(rows, csvRecord);
 }
 
 function* jsonBody(rows: Iterable<Prediction>): Generator<string> {
   yield '[';
-  yield* chunks(rows, (p, i) => (i === 0 ? '' : ',') + JSON.stringify(toPredictionResponse(p)));
+  yield* chunks(rows, (p, i) => (i === 0 ? '' : ',') + JSON.stringify(toDetection(p)));
   yield ']';
 }
 

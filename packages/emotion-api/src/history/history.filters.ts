@@ -1,22 +1,17 @@
 /** The filters of GET /logs and GET /logs/export, checked beyond their schema and turned into a repository query. */
-import { AppError } from '../errors.js';
-import type { Emotion } from '../model/index.js';
+import { ProblemError } from '@emotion-app/protocol';
+import type { LogsFilter } from '@emotion-app/protocol/emotion';
 import type { PredictionQuery } from './history.repository.js';
+
+export type { LogsFilter };
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Those filters as the route sees them after schema validation. */
-export interface LogsFilter {
-  emotion?: unknown;
-  minConfidence?: number;
-  maxConfidence?: number;
-  from?: string;
-  to?: string;
-}
-
-function invalid(path: string, message: string): AppError {
-  return new AppError(400, 'validation_failed', 'Validation failed', `${path} ${message}`, {
+function invalid(path: string, message: string): ProblemError {
+  return new ProblemError({
+    code: 'validation_failed',
+    detail: `${path} ${message}`,
     errors: [{ path, message }],
   });
 }
@@ -36,7 +31,7 @@ function parseBound(name: 'from' | 'to', value: string): string {
 /** Checks the filters of a /logs query (beyond the schema) and turns them into a repository query. */
 export function toPredictionQuery(q: LogsFilter): PredictionQuery {
   const filter: PredictionQuery = {};
-  if (typeof q.emotion === 'string') filter.emotion = q.emotion as Emotion;
+  if (q.emotion !== undefined) filter.emotion = q.emotion;
   if (q.minConfidence !== undefined) filter.minConfidence = q.minConfidence;
   if (q.maxConfidence !== undefined) filter.maxConfidence = q.maxConfidence;
   if (q.minConfidence !== undefined && q.maxConfidence !== undefined && q.minConfidence > q.maxConfidence) {

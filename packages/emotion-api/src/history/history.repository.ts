@@ -1,6 +1,7 @@
 /** Reads and deletes of the caller's predictions: /logs, /logs/export, /images/:id, /stats. */
 import type { Db } from '../db/database.js';
-import type { Emotion } from '../model/index.js';
+import type { Emotion } from '@emotion-app/protocol';
+import type { Stats } from '@emotion-app/protocol/emotion';
 import {
   fromRow,
   type Prediction,
@@ -20,11 +21,8 @@ export interface PredictionFilter {
   toExclusive?: string;
 }
 
-export interface PredictionStats {
-  total: number;
-  byEmotion: Record<Emotion, number>;
-  byDay: { date: string; count: number; byEmotion: Record<Emotion, number> }[];
-}
+/** The answer of GET /stats. */
+export type PredictionStats = Stats;
 
 export function findPrediction(db: Db, userId: string, id: string): Prediction | undefined {
   const row = db.prepare('SELECT * FROM predictions WHERE id = ? AND user_id = ?').get(id, userId) as

@@ -1,13 +1,32 @@
 /** The caller's history: GET /logs, GET /logs/export, DELETE /logs/:id, GET /images/:id, GET /stats. */
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { RouteOptions } from '../context.js';
+import {
+  Detection,
+  EXPORT_CSV_COLUMNS,
+  type ExportFormat,
+  ExportQuery,
+  type LogsFilter,
+  LogsPage,
+  LogsQuery,
+  PredictionIdParams as IdParams,
+  Stats,
+} from '@emotion-app/protocol/emotion';
 import { Type } from '@sinclair/typebox';
+import type { RouteOptions } from '../context.js';
 import { ProblemResponses, secured } from '../http/schemas.js';
-import type { ExportFormat } from './history.export.js';
-import { ExportQuery, ExportResponse, IdParams, LogsPage, LogsQuery, Stats } from './history.schemas.js';
 
 const tags = ['history'];
+
+/** The 200 of GET /logs/export in the OpenAPI document: a CSV or a JSON array of /logs items. */
+const ExportResponse = {
+  description: `CSV with the header \`${EXPORT_CSV_COLUMNS.join(',')}\`, or JSON: an array of /logs items`,
+  content: {
+    // Unsafe<unknown>: the body is sent as a stream, never through a serializer.
+    'text/csv': { schema: Type.Unsafe<unknown>({ type: 'string' }) },
+    'application/json': { schema: Type.Array(Detection) },
+  },
+};
 
 export const historyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
   const { history, requireAuth } = ctx;
@@ -24,7 +43,8 @@ export const historyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
         response: { 200: LogsPage, ...ProblemResponses },
       },
     },
-    async (request) => history.list(request.user.id, request.query),
+    // The provider types the enum schemas (emotion, format) as unknown; their values are checked.
+    async (request) => history.list(request.user.id, request.query as typeof request.query & LogsFilter),
   );
 
   app.get(
@@ -43,8 +63,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
     },
     async (request, reply) => {
       const { format, ...filter } = request.query;
-      // The schema's enum has let only 'csv' and 'json' through.
-      const file = history.export(request.user.id, format as ExportFormat, filter);
+      const file = history.export(request.user.id, format as ExportFormat, filter as LogsFilter);
       return reply
         .type(file.contentType)
         .header('content-disposition', `attachment; filename="${file.filename}"`)

@@ -3,11 +3,12 @@
  * counts, and the export of every matching row. Every call is scoped to one user's rows.
  */
 import type { ReadStream } from 'node:fs';
+import { ProblemError } from '@emotion-app/protocol';
 import type { Db } from '../db/database.js';
-import { AppError } from '../errors.js';
-import { type PredictionResponse, toPredictionResponse } from '../predictions/predictions.schemas.js';
+import type { ExportFormat, LogsPage } from '@emotion-app/protocol/emotion';
+import { toDetection } from '../predictions/predictions.table.js';
 import type { ImageStore } from '../storage/image-store.js';
-import { type ExportFormat, exportBody } from './history.export.js';
+import { exportBody } from './history.export.js';
 import { type LogsFilter, toPredictionQuery } from './history.filters.js';
 import {
   deletePrediction,
@@ -23,13 +24,6 @@ export interface HistoryDeps {
   images: ImageStore;
 }
 
-export interface LogsPage {
-  items: PredictionResponse[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-
 export interface LogsExport {
   contentType: string;
   /** `emotions-YYYY-MM-DD.<format>` (today, UTC). */
@@ -38,8 +32,8 @@ export interface LogsExport {
   body: Iterable<string>;
 }
 
-function notFound(detail: string): AppError {
-  return new AppError(404, 'not_found', 'Not found', detail);
+function notFound(detail: string): ProblemError {
+  return new ProblemError({ code: 'not_found', detail });
 }
 
 export class HistoryService {
@@ -53,7 +47,7 @@ export class HistoryService {
       limit,
       offset,
     });
-    return { items: items.map(toPredictionResponse), total, limit, offset };
+    return { items: items.map(toDetection), total, limit, offset };
   }
 
   /** Deletes one of the caller's predictions and its image; 404 not_found when it is not theirs. */

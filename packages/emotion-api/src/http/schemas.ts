@@ -1,19 +1,7 @@
-/** Schemas every route module shares: the problem+json body and the OpenAPI security of protected routes. */
-import { Type } from '@sinclair/typebox';
+/** Schemas every route module shares: problem+json for errors, and the OpenAPI security of protected routes. */
+import { Problem } from '@emotion-app/protocol';
 
-/** application/problem+json body of every error. */
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String({ description: 'stable machine-readable error code' }),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true },
-);
-
+/** application/problem+json body of every 4xx and 5xx. */
 export const ProblemResponses = { '4xx': Problem, '5xx': Problem } as const;
 
 const security: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];

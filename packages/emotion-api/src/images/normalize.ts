@@ -1,5 +1,5 @@
 import sharp, { type Metadata } from 'sharp';
-import { AppError } from '../errors.js';
+import { ProblemError } from '@emotion-app/protocol';
 import { isSrgbProfile } from './icc.js';
 
 export interface NormalizedImage {
@@ -23,8 +23,8 @@ export function sniffImageType(bytes: Uint8Array): Kind | undefined {
   return undefined;
 }
 
-function unsupported(detail: string, cause?: unknown): AppError {
-  return new AppError(415, 'unsupported_media_type', 'Unsupported media type', detail, undefined, { cause });
+function unsupported(detail: string, cause?: unknown): ProblemError {
+  return new ProblemError({ code: 'unsupported_media_type', detail, cause });
 }
 
 /** RGB pixels (3 channels, 8 bits, row-major) scaled down for detection; `scale` maps them back. */
@@ -86,12 +86,10 @@ async function inspect(upload: Buffer, maxPixels: number): Promise<Metadata> {
   if (meta.format !== kind || !meta.width || !meta.height) throw unsupported('The image could not be read.');
   const frameHeight = meta.pageHeight ?? meta.height;
   if (meta.width * frameHeight > maxPixels) {
-    throw new AppError(
-      413,
-      'image_too_large',
-      'Image too large',
-      `The image is ${meta.width}×${frameHeight} pixels; at most ${maxPixels} pixels are accepted.`,
-    );
+    throw new ProblemError({
+      code: 'image_too_large',
+      detail: `The image is ${meta.width}×${frameHeight} pixels; at most ${maxPixels} pixels are accepted.`,
+    });
   }
   return meta;
 }

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { ProblemError } from '@emotion-app/protocol';
 
 /** Retry-After bounds (seconds) of a 503 server_busy. */
 const MIN_RETRY_AFTER_SEC = 1;
@@ -52,14 +52,11 @@ export class BoundedQueue {
 
   private wait(signal: AbortSignal | undefined): Promise<void> {
     if (this.waiting.length >= this.queueMax) {
-      throw new AppError(
-        503,
-        'server_busy',
-        'Server busy',
-        `Too many images are being processed (${this.concurrency} at once, ${this.queueMax} waiting); try again shortly.`,
-        undefined,
-        { retryAfterSec: this.retryAfterSec() },
-      );
+      throw new ProblemError({
+        code: 'server_busy',
+        detail: `Too many images are being processed (${this.concurrency} at once, ${this.queueMax} waiting); try again shortly.`,
+        retryAfterSec: this.retryAfterSec(),
+      });
     }
     return new Promise<void>((resolve, reject) => {
       const entry = {

@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { AppError } from '../errors.js';
+import { ProblemError } from '@emotion-app/protocol';
 import { humanVersion, tfjsVersion } from './human-loader.js';
 import { WorkerPool } from './pool.js';
 import type { DetectOptions, EmotionDetector, FaceEmotion } from './types.js';
 
-export { EMOTIONS } from './types.js';
 export type { DetectOptions, DetectPixels, Emotion, EmotionDetector, FaceBox, FaceEmotion } from './types.js';
 
 /**
@@ -60,8 +59,7 @@ export function createEmotionDetector(opts: { workers?: number; maxPixels?: numb
     },
     load,
     async detect(image: Buffer, opts?: DetectOptions): Promise<FaceEmotion[]> {
-      if (closed)
-        throw new AppError(503, 'model_unavailable', 'Model unavailable', 'The model has been closed.');
+      if (closed) throw new ProblemError({ code: 'model_unavailable', detail: 'The model has been closed.' });
       if (!loaded) await load();
       return pool.run(image, opts?.pixels);
     },

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { ProblemError } from '@emotion-app/protocol';
 import { luminanceStdDev } from '../images/luminance.js';
 import { DEFAULT_MAX_PIXELS, DETECT_MAX_SIDE, decodeRgb, type RgbPixels } from '../images/normalize.js';
 import {
@@ -38,16 +38,12 @@ async function decode(image: Uint8Array, maxPixels: number): Promise<RgbPixels> 
     // classifier, and the ICC transform would cost more than the decode itself.
     return await decodeRgb(image, { maxSide: DETECT_MAX_SIDE, maxPixels });
   } catch (err) {
-    throw new AppError(
-      415,
-      'unsupported_media_type',
-      'Unsupported image',
-      'The image could not be decoded.',
-      undefined,
-      {
-        cause: err,
-      },
-    );
+    throw new ProblemError({
+      code: 'unsupported_media_type',
+      title: 'Unsupported image',
+      detail: 'The image could not be decoded.',
+      cause: err,
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { AppError } from '../errors.js';
+import { ProblemError, type ProblemCode } from '@emotion-app/protocol';
 import type { InferenceOptions } from './infer.js';
 import type { DetectPixels, FaceEmotion, FromWorker, ToWorker } from './types.js';
 
@@ -13,8 +13,8 @@ interface Job {
 /** A worker that has not answered a job within this time is taken as hung: it is replaced. */
 const DEFAULT_JOB_TIMEOUT_MS = 30_000;
 
-function unavailable(detail: string): AppError {
-  return new AppError(503, 'model_unavailable', 'Model unavailable', detail);
+function unavailable(detail: string): ProblemError {
+  return new ProblemError({ code: 'model_unavailable', detail });
 }
 
 /**
@@ -81,7 +81,12 @@ class Slot {
     clearTimeout(job.timer);
     if (this.pending.size === 0) this.worker.unref();
     if (msg.type === 'result') job.resolve(msg.faces);
-    else job.reject(new AppError(msg.error.status, msg.error.code, msg.error.title, msg.error.detail));
+    else {
+      const { status, code, title, detail } = msg.error;
+      job.reject(
+        new ProblemError({ status, code: code as ProblemCode, title, ...(detail ? { detail } : {}) }),
+      );
+    }
   }
 
   send(id: number, image: Buffer, pixels: DetectPixels | undefined, job: Job): void {

@@ -1,5 +1,5 @@
 /** Pure arithmetic on the emotion model's output: one row of scores to probabilities, and the winner. */
-import { EMOTIONS, type Emotion } from './types.js';
+import { EMOTIONS, type Emotion } from '@emotion-app/protocol';
 
 /** Output order of human's FER2013 (oarriaga) emotion model. */
 export const MODEL_LABELS: readonly Emotion[] = [

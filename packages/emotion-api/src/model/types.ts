@@ -1,22 +1,13 @@
-/** The seven FER2013 labels, in the order used everywhere in emotion-api. */
-export const EMOTIONS = ['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise'] as const;
-export type Emotion = (typeof EMOTIONS)[number];
+import type { Emotion } from '@emotion-app/protocol';
+import type { Face, FaceBox } from '@emotion-app/protocol/emotion';
 
-/** A face's bounding box in pixels of the image given to `detect` (after EXIF rotation). */
-export interface FaceBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Emotion, FaceBox };
 
-/** One face: its box, the most likely emotion, and the probabilities of all seven (summing to 1). */
-export interface FaceEmotion {
-  box: FaceBox;
-  emotion: Emotion;
-  confidence: number;
-  probabilities: Record<Emotion, number>;
-}
+/**
+ * One face: its box in pixels of the image given to `detect` (after EXIF rotation), the most
+ * likely emotion, and the probabilities of all seven (summing to 1). The API's `Face`.
+ */
+export type FaceEmotion = Face;
 
 export interface EmotionDetector {
   /** Model name and version, e.g. "human@3.3.6 blazeface-front/back+facemesh+emotion (tfjs-wasm 4.22.0)". */

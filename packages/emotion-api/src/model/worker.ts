@@ -3,7 +3,7 @@
  * Jobs run one after another; the pool in `index.ts` decides which worker gets which job.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { AppError } from '../errors.js';
+import { isProblemError } from '@emotion-app/protocol';
 import { Inference, type InferenceOptions } from './infer.js';
 import type { FromWorker, ToWorker, WorkerError } from './types.js';
 
@@ -15,7 +15,7 @@ function post(message: FromWorker): void {
 }
 
 function toWorkerError(err: unknown): WorkerError {
-  if (err instanceof AppError)
+  if (isProblemError(err))
     return { status: err.status, code: err.code, title: err.title, detail: err.detail };
   return {
     status: 500,

@@ -1,8 +1,10 @@
 /**
  * The `predictions` table: one stored detection per row (see migrations/). Written by detections,
- * read and deleted by history; both map rows through here.
+ * read and deleted by history; both map rows through here, and rows to the API's `Detection`.
  */
-import { EMOTIONS, type Emotion, type FaceEmotion } from '../model/index.js';
+import { EMOTIONS, type Emotion } from '@emotion-app/protocol';
+import type { Detection } from '@emotion-app/protocol/emotion';
+import type { FaceEmotion } from '../model/index.js';
 
 /** One stored detection. */
 export interface Prediction {
@@ -52,4 +54,24 @@ export function fromRow(row: PredictionRow): Prediction {
 /** A zero for each of the seven labels. */
 export function zeroCounts(): Record<Emotion, number> {
   return Object.fromEntries(EMOTIONS.map((e) => [e, 0])) as Record<Emotion, number>;
+}
+
+/** A stored prediction as the API shows it (the /detect answer and every /logs item). */
+export function toDetection(p: Prediction): Detection {
+  return {
+    id: p.id,
+    emotion: p.emotion,
+    confidence: p.confidence,
+    probabilities: p.probabilities,
+    faces: p.faces.map((f) => ({
+      box: f.box,
+      emotion: f.emotion,
+      confidence: f.confidence,
+      probabilities: f.probabilities,
+    })),
+    model: p.model,
+    imageUrl: `/images/${p.id}`,
+    createdAt: p.createdAt,
+    lowConfidence: p.lowConfidence,
+  };
 }

@@ -4,7 +4,8 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { createEmotionDetector, EMOTIONS, type EmotionDetector } from '../../src/model/index.js';
+import { EMOTIONS } from '@emotion-app/protocol';
+import { createEmotionDetector, type EmotionDetector } from '../../src/model/index.js';
 import {
   type AuthServer,
   FIXTURES,

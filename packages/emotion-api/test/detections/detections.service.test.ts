@@ -6,16 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { type Db, openDatabase } from '../../src/db/database.js';
 import { DetectionService } from '../../src/detections/detections.service.js';
-import { AppError } from '../../src/errors.js';
 import { findPrediction, listPredictions } from '../../src/history/history.repository.js';
 import { BoundedQueue } from '../../src/model/bounded-queue.js';
-import {
-  createEmotionDetector,
-  type EmotionDetector,
-  EMOTIONS,
-  type Emotion,
-  type FaceEmotion,
-} from '../../src/model/index.js';
+import { EMOTIONS, type Emotion, ProblemError } from '@emotion-app/protocol';
+import { createEmotionDetector, type EmotionDetector, type FaceEmotion } from '../../src/model/index.js';
 import { ImageStore } from '../../src/storage/image-store.js';
 
 const FIXTURES = new URL('../../../../fixtures/', import.meta.url);
@@ -40,11 +34,11 @@ function fixedDetector(faces: FaceEmotion[]): EmotionDetector {
   };
 }
 
-async function rejectsWith(promise: Promise<unknown>, status: number, code: string): Promise<AppError> {
+async function rejectsWith(promise: Promise<unknown>, status: number, code: string): Promise<ProblemError> {
   try {
     await promise;
   } catch (err) {
-    assert.ok(err instanceof AppError, `an AppError, got ${String(err)}`);
+    assert.ok(err instanceof ProblemError, `a ProblemError, got ${String(err)}`);
     assert.equal(err.status, status, err.message);
     assert.equal(err.code, code);
     return err;
@@ -118,7 +112,11 @@ describe('DetectionService.detectAndStore', () => {
         422,
         'low_confidence',
       );
-      const prediction = err.extra?.prediction as { id: string; emotion: string; lowConfidence: boolean };
+      const prediction = err.extensions?.prediction as {
+        id: string;
+        emotion: string;
+        lowConfidence: boolean;
+      };
       assert.equal(prediction.emotion, 'neutral');
       assert.equal(prediction.lowConfidence, true);
       assert.match(err.detail ?? '', /neutral, 0\.49.*0\.5/);
@@ -211,7 +209,7 @@ describe('DetectionService.detectAndStore', () => {
         422,
         'low_confidence',
       );
-      const prediction = err.extra?.prediction as { lowConfidence: boolean } | undefined;
+      const prediction = err.extensions?.prediction as { lowConfidence: boolean } | undefined;
       assert.equal(prediction?.lowConfidence, true);
       assert.deepEqual(stored(), { rows: before.rows + 1, files: before.files + 1 });
     });

@@ -1,12 +1,14 @@
 /**
- * Test wiring: a REAL auth-server in-process (embedded PGlite in a temp DATA_DIR, listening on
- * a free port) and emotion-api apps pointed at it, plus a cookie jar for `app.inject`.
+ * Test wiring: a REAL auth-server in-process (`@emotion-app/auth-server/testing`: embedded PGlite
+ * in a temp DATA_DIR, a free port) and emotion-api apps pointed at it, plus a cookie jar for
+ * `app.inject`.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startTestAuthServer } from '@emotion-app/auth-server/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -20,39 +22,27 @@ export function tempDir(prefix: string): string {
 export interface AuthServer {
   url: string;
   dataDir: string;
-  app: FastifyInstance;
+  /** The token of the newest mail to `email` linking to `path` (e.g. `/verify-email`). */
+  mailToken(email: string, path: string): Promise<string>;
   stop(): Promise<void>;
 }
 
-/** Starts auth-server on 127.0.0.1:0 with a temp DATA_DIR; `stop()` closes it and removes the folder. */
+/**
+ * Starts auth-server on 127.0.0.1:0 with a temp DATA_DIR and the test secret (`JWT_SECRET_KEY: ''`
+ * has it write `DATA_DIR/dev-jwt-secret`); `stop()` closes it and removes the folder.
+ */
 export async function startAuthServer(env: Record<string, string> = {}): Promise<AuthServer> {
-  // Imported here so that test files that never start auth-server do not load it.
-  const { buildApp: buildAuthApp } = await import('../../../auth-server/src/app.js');
-  const { loadConfig: loadAuthConfig } = await import('../../../auth-server/src/config.js');
-  const dataDir = tempDir('auth');
-  const config = loadAuthConfig({
-    DATA_DIR: dataDir,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+  const server = await startTestAuthServer({
     JWT_SECRET_KEY: SECRET,
     PUBLIC_APP_URL: 'http://localhost:5000',
     TRUST_PROXY: '127.0.0.1',
     ...env,
   });
-  // The OWASP argon2 cost is pinned by auth-server's own tests; here it only slows the suite.
-  const app = await buildAuthApp({ ...config, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  let stopped = false;
   return {
-    url: address,
-    dataDir,
-    app,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    url: server.url,
+    dataDir: server.dataDir,
+    mailToken: (email, path) => server.mailToken(email, path),
+    stop: () => server.close(),
   };
 }
 
@@ -154,20 +144,8 @@ export function uniqueEmail(label: string): string {
 export const PASSWORD = 'correct horse battery staple 42';
 
 /** The latest verification token mailed to `email`, read from auth-server's development outbox. */
-export async function verificationToken(auth: AuthServer, email: string): Promise<string> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const res = await fetch(`${auth.url}/api/dev/outbox?to=${encodeURIComponent(email)}`);
-    const body = (await res.json()) as { messages: { links: string[] }[] };
-    for (const message of body.messages) {
-      for (const link of message.links) {
-        const url = new URL(link);
-        const token = url.searchParams.get('token');
-        if (url.pathname.endsWith('/verify-email') && token) return token;
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no verification mail for ${email}`);
+export function verificationToken(auth: AuthServer, email: string): Promise<string> {
+  return auth.mailToken(email, '/verify-email');
 }
 
 export interface SignedInUser {

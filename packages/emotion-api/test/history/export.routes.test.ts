@@ -5,7 +5,8 @@ import { type Db, openDatabase } from '../../src/db/database.js';
 import { insertPrediction } from '../../src/detections/detections.repository.js';
 import { iteratePredictions, listPredictions } from '../../src/history/history.repository.js';
 import { type Prediction, zeroCounts } from '../../src/predictions/predictions.table.js';
-import { EMOTIONS, type Emotion, type EmotionDetector } from '../../src/model/index.js';
+import { EMOTIONS, type Emotion } from '@emotion-app/protocol';
+import type { EmotionDetector } from '../../src/model/index.js';
 import {
   type AuthServer,
   type SignedInUser,

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ProblemError } from '@emotion-app/protocol';
 import { toPredictionQuery } from '../../src/history/history.filters.js';
 
 function rejectsField(filter: Parameters<typeof toPredictionQuery>[0], path: string): void {
   assert.throws(
     () => toPredictionQuery(filter),
-    (err: { status: number; code: string; extra?: unknown }) => {
+    (err: unknown) => {
+      assert.ok(err instanceof ProblemError);
       assert.equal(err.status, 400);
       assert.equal(err.code, 'validation_failed');
-      assert.deepEqual((err.extra as { errors: { path: string }[] }).errors[0]?.path, path);
+      assert.equal(err.errors?.[0]?.path, path);
       return true;
     },
   );

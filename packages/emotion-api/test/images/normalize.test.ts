@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { AppError } from '../../src/errors.js';
+import { ProblemError } from '@emotion-app/protocol';
 import { DETECT_MAX_SIDE, normalizeImage, prepareImage, sniffImageType } from '../../src/images/normalize.js';
 
 const fixture = (name: string) => readFile(new URL(`../../../../fixtures/faces/${name}`, import.meta.url));
 
 async function rejectsWith(promise: Promise<unknown>, status: number, code: string): Promise<void> {
   await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof AppError, `expected AppError, got ${String(err)}`);
+    assert.ok(err instanceof ProblemError, `expected ProblemError, got ${String(err)}`);
     assert.equal(err.status, status);
     assert.equal(err.code, code);
     return true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AppError } from '../../src/errors.js';
+import { ProblemError } from '@emotion-app/protocol';
 import { BoundedQueue } from '../../src/model/bounded-queue.js';
 
 /** A task that finishes when `finish()` is called, recording when it started. */
@@ -46,7 +46,7 @@ describe('BoundedQueue', () => {
     const running = queue.run(first.task);
     const waiting = queue.run(second.task);
     await assert.rejects(queue.run(pending(started, 'third').task), (err: unknown) => {
-      assert.ok(err instanceof AppError);
+      assert.ok(err instanceof ProblemError);
       assert.equal(err.status, 503);
       assert.equal(err.code, 'server_busy');
       assert.ok((err.retryAfterSec ?? 0) >= 1);

@@ -3,12 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { normalizeImage, prepareImage } from '../../src/images/normalize.js';
-import {
-  createEmotionDetector,
-  EMOTIONS,
-  type EmotionDetector,
-  type FaceEmotion,
-} from '../../src/model/index.js';
+import { EMOTIONS } from '@emotion-app/protocol';
+import { createEmotionDetector, type EmotionDetector, type FaceEmotion } from '../../src/model/index.js';
 
 const fixtures = new URL('../../../../fixtures/', import.meta.url);
 const PHOTOS = ['Happy-test', 'disgust_test', 'neutral_test', 'sad_test', 'surprise_test'];

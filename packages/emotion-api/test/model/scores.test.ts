@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EMOTIONS } from '../../src/model/index.js';
+import { EMOTIONS } from '@emotion-app/protocol';
 import { MODEL_LABELS, toProbabilities, topEmotion } from '../../src/model/scores.js';
 
 describe('model scores', () => {

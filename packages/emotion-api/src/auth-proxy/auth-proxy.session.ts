@@ -1,71 +1,42 @@
+/**
+ * The `/auth/*` routes that do more than pass a call on: registering (the sign-up verifier
+ * cookie), signing in and verifying (the session cookies), the old GET link of verify, refresh
+ * and logout (tokens from cookies or the body, cookies cleared with a dead session).
+ */
 import { createCodeVerifier, type LoginSession } from '@emotion-app/auth-client';
-import {
-  EmailBody,
-  LoginBody,
-  LogoutScope,
-  RegisterBody,
-  ResetPasswordBody,
-  StatusMessage,
-  User,
-  VerifyBody,
-} from '@emotion-app/auth-client/contract';
+import { authEndpoints, isProblemError, LogoutBody, ProblemError, RefreshBody } from '@emotion-app/protocol';
+import { ApiSession, ApiVerifyResponse } from '@emotion-app/protocol/emotion';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
 import { credentialsOf } from '../auth/credentials.js';
-import { AppError } from '../errors.js';
-import { toAppError } from '../http/problem.js';
-import { forwardClient } from './auth-forward.js';
+import type { AppContext } from '../context.js';
 import { ProblemResponses } from '../http/schemas.js';
-
-const SessionResponse = Type.Object({
-  user: User,
-  expiresAt: Type.Integer({ description: 'Unix time in seconds when the access token expires' }),
-  expiresIn: Type.Integer({ description: 'seconds until the access token expires' }),
-  accessToken: Type.String({ description: 'for non-browser clients (Bearer); browsers use the cookies' }),
-  refreshToken: Type.String(),
-  tokenType: Type.Literal('Bearer'),
-});
-
-/** `User` without its `$id`, which may appear only once in a response schema (the union below has two). */
-const VerifiedUser = Type.Object(User.properties);
-/** POST /auth/verify in the browser that registered: signed in, cookies set. */
-const VerifiedSignedIn = Type.Object({
-  ...SessionResponse.properties,
-  user: VerifiedUser,
-  signedIn: Type.Literal(true),
-});
-/** POST /auth/verify anywhere else: the address is confirmed, no session; sign in with the password. */
-const VerifiedOnly = Type.Object({ user: VerifiedUser, signedIn: Type.Literal(false) });
+import { forwardClient, proxyPath } from './auth-proxy.forward.js';
 
 const tags = ['auth'];
+const noCsrf = { csrf: false } as const;
 /** RFC 7636 §4.1 code verifier, as auth-server's schema accepts it. */
 const PKCE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+const { register, login, verifyEmail, refresh, logout } = authEndpoints;
 
-/** The `/auth/*` proxy to auth-server (DESIGN §4): cookies for browsers, JSON for everyone. */
-export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Promise<void> {
+/** A missing body counts as `{}` (a cookie refresh or logout sends none). */
+async function emptyBody(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {};
+}
+
+export function registerSessionRoutes(instance: FastifyInstance, ctx: AppContext): void {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { auth, cookies } = ctx;
-  const noCsrf = { csrf: false } as const;
 
-  const sendSession = (reply: FastifyReply, session: LoginSession, keepCsrf?: string) => {
+  const sendSession = (reply: FastifyReply, session: LoginSession, keepCsrf?: string): ApiSession => {
     cookies.set(reply, session, keepCsrf);
-    return {
-      user: session.user,
-      expiresAt: session.expiresAt,
-      expiresIn: session.expiresIn,
-      accessToken: session.accessToken,
-      refreshToken: session.refreshToken,
-      tokenType: session.tokenType,
-    };
-  };
-  const emptyBody = async (request: FastifyRequest) => {
-    if (request.body === undefined || request.body === null) request.body = {};
+    const { user, expiresAt, expiresIn, accessToken, refreshToken, tokenType } = session;
+    return { user, expiresAt, expiresIn, accessToken, refreshToken, tokenType };
   };
 
   app.post(
-    '/auth/register',
+    proxyPath(register),
     {
       config: noCsrf,
       schema: {
@@ -75,8 +46,8 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
           'Sends auth-server the S256 challenge of a fresh PKCE verifier kept in an HttpOnly cookie ' +
           `(${cookies.names.signupVerifier}, 24 h), so that POST /auth/verify signs in only in this browser. ` +
           'A client that sends its own codeChallenge gets no cookie and passes its codeVerifier to /auth/verify.',
-        body: RegisterBody,
-        response: { 201: StatusMessage, ...ProblemResponses },
+        body: register.body,
+        response: { [register.status]: register.response, ...ProblemResponses },
       },
     },
     async (request, reply) => {
@@ -88,26 +59,26 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
       }
       const result = await auth.register({ ...body, codeChallenge }, forwardClient(request));
       if (verifier !== undefined) cookies.setSignupVerifier(reply, verifier);
-      return reply.code(201).send(result);
+      return reply.code(register.status).send(result);
     },
   );
 
   app.post(
-    '/auth/login',
+    proxyPath(login),
     {
       config: noCsrf,
       schema: {
         tags,
         summary: 'Sign in; sets the session cookies',
-        body: LoginBody,
-        response: { 200: SessionResponse, ...ProblemResponses },
+        body: login.body,
+        response: { 200: ApiSession, ...ProblemResponses },
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      const deviceToken = body.deviceToken ?? cookies.deviceToken(request);
+      const { email, password } = request.body;
+      const deviceToken = request.body.deviceToken ?? cookies.deviceToken(request);
       const session = await auth.login(
-        { email: body.email, password: body.password, ...(deviceToken ? { deviceToken } : {}) },
+        { email, password, ...(deviceToken ? { deviceToken } : {}) },
         forwardClient(request),
       );
       return sendSession(reply, session);
@@ -115,7 +86,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
   );
 
   app.post(
-    '/auth/verify',
+    proxyPath(verifyEmail),
     {
       config: noCsrf,
       schema: {
@@ -129,8 +100,8 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
           'is confirmed all the same, but the answer is 200 `{ user, signedIn: false }` with no session and ' +
           'no cookies: the user signs in with the password. 400 invalid_or_expired_token for a used, ' +
           'unknown or expired token.',
-        body: VerifyBody,
-        response: { 200: Type.Union([VerifiedSignedIn, VerifiedOnly]), ...ProblemResponses },
+        body: verifyEmail.body,
+        response: { 200: ApiVerifyResponse, ...ProblemResponses },
       },
     },
     async (request, reply) => {
@@ -151,7 +122,7 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
   );
 
   app.get(
-    '/auth/verify',
+    proxyPath(verifyEmail),
     {
       schema: {
         tags,
@@ -160,14 +131,12 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
         response: { 302: Type.Null(), ...ProblemResponses },
       },
     },
-    async (request, reply) => {
-      const { token } = request.query;
-      return reply.redirect(`/verify-email?token=${encodeURIComponent(token)}`, 302);
-    },
+    async (request, reply) =>
+      reply.redirect(`/verify-email?token=${encodeURIComponent(request.query.token)}`, 302),
   );
 
   app.post(
-    '/auth/refresh',
+    proxyPath(refresh),
     {
       preValidation: emptyBody,
       schema: {
@@ -176,29 +145,34 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
         description:
           'A request with an Authorization header is never authenticated by cookies: it must send ' +
           'the refresh token in the body. Cookie requests send X-CSRF-Token.',
-        body: Type.Object({ refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })) }),
-        response: { 200: SessionResponse, ...ProblemResponses },
+        body: Type.Partial(RefreshBody),
+        response: { 200: ApiSession, ...ProblemResponses },
       },
     },
     async (request, reply) => {
       const fromBody = request.body.refreshToken;
       const credentials = credentialsOf(request, cookies);
       const refreshToken = fromBody ?? credentials.refreshToken;
-      if (!refreshToken) throw new AppError(401, 'invalid_token', 'No refresh token', 'Sign in again.');
+      if (!refreshToken) {
+        throw new ProblemError({
+          code: 'invalid_token',
+          title: 'No refresh token',
+          detail: 'Sign in again.',
+        });
+      }
       try {
         const session = await auth.refreshToken(refreshToken, forwardClient(request));
         return sendSession(reply, session, credentials.viaCookies ? cookies.csrfToken(request) : undefined);
       } catch (err) {
-        const appError = toAppError(err, reply);
         // The session is over (rotated out, reused, revoked): drop the cookies with it.
-        if (appError && appError.status === 401 && fromBody === undefined) cookies.clear(reply);
+        if (isProblemError(err) && err.status === 401 && fromBody === undefined) cookies.clear(reply);
         throw err;
       }
     },
   );
 
   app.post(
-    '/auth/logout',
+    proxyPath(logout),
     {
       preValidation: emptyBody,
       schema: {
@@ -207,19 +181,15 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
         description:
           'Browsers: the session cookies and X-CSRF-Token. Other clients: Authorization: Bearer and/or ' +
           'the refresh token in the body; such a request neither reads nor clears cookies.',
-        body: Type.Object({
-          refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-          scope: Type.Optional(LogoutScope),
-        }),
-        querystring: Type.Object({ scope: Type.Optional(LogoutScope) }),
-        response: { 204: Type.Null(), ...ProblemResponses },
+        body: LogoutBody,
+        querystring: logout.query,
+        response: { 204: logout.response, ...ProblemResponses },
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      const scope = body.scope ?? request.query.scope ?? 'local';
+      const scope = request.body.scope ?? request.query.scope ?? 'local';
       const credentials = credentialsOf(request, cookies);
-      const refreshToken = body.refreshToken ?? credentials.refreshToken;
+      const refreshToken = request.body.refreshToken ?? credentials.refreshToken;
       const { accessToken } = credentials;
       // `others` keeps this session signed in; every other scope ends it here too. A request
       // with an Authorization header leaves the cookies alone, as it was not authenticated by them.
@@ -231,62 +201,9 @@ export async function authRoutes(instance: FastifyInstance, ctx: AppContext): Pr
           forwardClient(request),
         );
       } catch (err) {
-        const appError = toAppError(err, reply);
         // An already dead session is signed out all the same; an unreachable auth-server is reported.
-        if (!appError || appError.status >= 500 || scope === 'others') throw err;
+        if (!isProblemError(err) || err.status >= 500 || scope === 'others') throw err;
       }
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.post(
-    '/auth/forgot-password',
-    {
-      config: noCsrf,
-      schema: {
-        tags,
-        summary: 'Mail a password-reset link',
-        body: EmailBody,
-        response: { 202: StatusMessage, ...ProblemResponses },
-      },
-    },
-    async (request, reply) => {
-      const result = await auth.forgotPassword(request.body.email, forwardClient(request));
-      return reply.code(202).send(result);
-    },
-  );
-
-  app.post(
-    '/auth/resend-verification',
-    {
-      config: noCsrf,
-      schema: {
-        tags,
-        summary: 'Mail a new verification link',
-        body: EmailBody,
-        response: { 202: StatusMessage, ...ProblemResponses },
-      },
-    },
-    async (request, reply) => {
-      const result = await auth.resendVerification(request.body.email, forwardClient(request));
-      return reply.code(202).send(result);
-    },
-  );
-
-  app.post(
-    '/auth/reset-password',
-    {
-      config: noCsrf,
-      schema: {
-        tags,
-        summary: 'Set a new password with the mailed token (signs out every session)',
-        body: ResetPasswordBody,
-        response: { 204: Type.Null(), ...ProblemResponses },
-      },
-    },
-    async (request, reply) => {
-      const body = request.body;
-      await auth.resetPassword(body.token, body.password, forwardClient(request));
       return reply.code(204).send(null);
     },
   );

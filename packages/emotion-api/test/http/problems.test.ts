@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AuthError } from '@emotion-app/auth-client';
+import { ProblemError } from '@emotion-app/protocol';
+import { problemPlugin } from '@emotion-app/service-kit';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { AppError } from '../../src/errors.js';
-import { registerErrorHandling } from '../../src/http/problem.js';
+import { problemOptions } from '../../src/http/problems.js';
 
 describe('problem+json error handling', () => {
   let app: FastifyInstance;
 
   before(async () => {
     app = Fastify({ logger: false });
-    registerErrorHandling(app);
-    app.get('/app-error', async () => {
-      throw new AppError(422, 'no_face_detected', 'No face detected', 'none', { extra: 1 });
+    await app.register(problemPlugin, problemOptions({ webDist: null }));
+    app.get('/problem', async () => {
+      throw new ProblemError({ code: 'no_face_detected', detail: 'none', extensions: { extra: 1 } });
     });
     app.get('/auth-error', async () => {
       throw new AuthError({
@@ -34,12 +35,13 @@ describe('problem+json error handling', () => {
     app.get('/crash', async () => {
       throw new Error('secret internals at /srv/app.ts:12');
     });
+    app.post('/json', async () => ({ ok: true }));
     await app.ready();
   });
   after(() => app.close());
 
-  it('writes AppError as problem+json with its extra fields', async () => {
-    const res = await app.inject('/app-error');
+  it('writes a ProblemError as problem+json with its extension members', async () => {
+    const res = await app.inject('/problem');
     assert.equal(res.statusCode, 422);
     assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
     assert.deepEqual(res.json(), {
@@ -68,5 +70,17 @@ describe('problem+json error handling', () => {
     assert.equal(res.statusCode, 500);
     assert.equal(res.json().code, 'internal_error');
     assert.doesNotMatch(res.body, /secret internals|app\.ts/);
+  });
+
+  it('answers 415 unsupported_media_type naming what emotion-api takes for another content type', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/json',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
+    assert.equal(res.statusCode, 415);
+    assert.equal(res.json().code, 'unsupported_media_type');
+    assert.match(res.json().detail, /multipart\/form-data/);
   });
 });
