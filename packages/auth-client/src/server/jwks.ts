@@ -148,12 +148,24 @@ export function createJwksKeySource(options: JwksKeySourceOptions): JwksKeySourc
   let fetches = 0;
   let generation = 0;
 
-  async function load(): Promise<void> {
-    const res = await doFetch(url, {
+  async function get(): Promise<Response> {
+    const init: RequestInit = {
       headers: { accept: 'application/json' },
       redirect: 'error',
       signal: AbortSignal.timeout(timeoutMs),
-    });
+    };
+    try {
+      return await doFetch(url, init);
+    } catch (err) {
+      // A network error (not an HTTP status): often a kept-alive socket the server had already
+      // closed (ECONNRESET). One immediate retry, on a fresh connection.
+      if (init.signal?.aborted) throw err;
+      return await doFetch(url, init);
+    }
+  }
+
+  async function load(): Promise<void> {
+    const res = await get();
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
       throw new Error(`JWKS fetch answered ${res.status}`);

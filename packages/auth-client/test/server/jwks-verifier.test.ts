@@ -160,6 +160,19 @@ describe('createTokenVerifier({ jwksUrl }) against a stand-in JWKS server', () =
     assert.equal(fetches(), 3);
   });
 
+  it('retries a fetch once at once after a network error (a stale kept-alive socket)', async () => {
+    let calls = 0;
+    const flaky: typeof fetch = (input, init) => {
+      calls++;
+      if (calls === 1)
+        return Promise.reject(new TypeError('fetch failed', { cause: new Error('read ECONNRESET') }));
+      return fetch(input, init);
+    };
+    const verifier = newVerifier({ fetch: flaky });
+    assert.equal((await verifier.verify(tokenAt(es))).sub, 'user-1');
+    assert.equal(calls, 2);
+  });
+
   it('without any JWKS (server down) refuses with invalid_token', async () => {
     failWith = 500;
     const verifier = newVerifier();
