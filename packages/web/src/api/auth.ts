@@ -1,16 +1,24 @@
 import { request } from './http.js';
-import type { CurrentUser, LogoutScope, SessionInfo, User } from './types.js';
+import type {
+  ApiSession,
+  ApiVerifyResponse,
+  CurrentUser,
+  LogoutScope,
+  MeResponse,
+  SessionInfo,
+  SessionsResponse,
+  StatusMessage,
+  User,
+  UserResponse,
+} from './types.js';
 
 const pub = { authenticated: false } as const;
 
-export interface SignInResult {
-  user: User;
-  expiresAt?: number;
-  expiresIn?: number;
-}
+/** What the page uses of a session answer (login, verify): the cookies carry the tokens. */
+export type SignInResult = Pick<ApiSession, 'user' | 'expiresAt' | 'expiresIn'>;
 
 export function register(body: { name: string; email: string; password: string; passwordConfirm?: string }) {
-  return request<{ status: string; message: string }>('POST', '/auth/register', { ...pub, json: body });
+  return request<StatusMessage>('POST', '/auth/register', { ...pub, json: body });
 }
 
 export function login(body: { email: string; password: string }) {
@@ -23,7 +31,7 @@ export function login(body: { email: string; password: string }) {
  * opened anywhere else it only confirms the address (`signedIn: false`, no cookies), so whoever
  * registered someone else's address first cannot end up in the owner's session.
  */
-export type VerifyResult = (SignInResult & { signedIn: true }) | { user: User; signedIn: false };
+export type VerifyResult = ApiVerifyResponse;
 
 export function verifyEmail(token: string) {
   return request<VerifyResult>('POST', '/auth/verify', { ...pub, json: { token } });
@@ -47,12 +55,12 @@ export function logout(scope: LogoutScope = 'local') {
 
 /** The signed-in user; throws ApiError 401 when there is no session. */
 export async function me(): Promise<CurrentUser> {
-  const result = await request<{ user: CurrentUser }>('GET', '/auth/me', pub);
+  const result = await request<MeResponse>('GET', '/auth/me', pub);
   return result.user;
 }
 
 export async function updateName(name: string): Promise<User> {
-  const result = await request<{ user: User }>('PATCH', '/auth/me', { json: { name } });
+  const result = await request<UserResponse>('PATCH', '/auth/me', { json: { name } });
   return result.user;
 }
 
@@ -61,7 +69,7 @@ export function changePassword(currentPassword: string, newPassword: string) {
 }
 
 export async function listSessions(): Promise<SessionInfo[]> {
-  const result = await request<{ sessions: SessionInfo[] }>('GET', '/auth/sessions');
+  const result = await request<SessionsResponse>('GET', '/auth/sessions');
   return result.sessions;
 }
 

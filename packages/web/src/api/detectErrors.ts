@@ -47,8 +47,8 @@ export function detectErrorMessage(error: unknown, uploadBytes = 0): DetectError
     case 'rate_limited':
       return {
         title: 'Too many detections',
-        message: error.retryAfter
-          ? `You are going a bit fast. Please wait ${error.retryAfter} seconds and try again.`
+        message: error.retryAfterSec
+          ? `You are going a bit fast. Please wait ${error.retryAfterSec} seconds and try again.`
           : 'You are going a bit fast. Please wait a moment and try again.',
       };
     default:

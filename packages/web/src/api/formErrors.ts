@@ -28,7 +28,7 @@ export function splitError(
   const fields: Record<string, string> = {};
   const leftovers: string[] = [];
   if (error instanceof ApiError) {
-    for (const item of error.errors) {
+    for (const item of error.errors ?? []) {
       const raw = fieldName(item.path);
       const name = aliases[raw] ?? raw;
       if (knownFields.includes(name)) {

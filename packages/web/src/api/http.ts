@@ -1,5 +1,5 @@
 import { createSessionFetch } from '@emotion-app/auth-client';
-import { ApiError, problemFromResponse } from './problem.js';
+import { ApiError, networkError, problemFromResponse } from './problem.js';
 
 let sessionExpiredHandler: () => void = () => {};
 let serviceTroubleHandler: () => void = () => {};
@@ -66,7 +66,7 @@ export async function send(method: string, path: string, options: RequestOptions
     if (error instanceof ApiError) throw error;
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     serviceTroubleHandler();
-    throw new ApiError(0, { title: 'Network error', detail: String(error) });
+    throw networkError(error);
   }
   if (response.ok) return response;
   const problem = await problemFromResponse(response);

@@ -1,36 +1,53 @@
-/** A problem+json error (RFC 9457) as emotion-api sends it, or a network failure (status 0). */
-export interface FieldError {
-  path: string;
-  message: string;
-}
+/**
+ * The page's reading of failed requests: protocol's problem parser (`readProblem`) with the web's
+ * error class, and the plain-words explanations of the well-known codes.
+ */
+import {
+  type ClientProblemInit,
+  type ErrorCode,
+  ProblemError,
+  problemFromResponse as parseProblem,
+} from '@emotion-app/protocol';
 
-export interface ProblemBody {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  code?: string;
-  errors?: FieldError[];
-}
-
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly title: string;
-  readonly detail: string | undefined;
-  readonly errors: FieldError[];
-  readonly retryAfter: number | undefined;
-
-  constructor(status: number, body: ProblemBody, retryAfter?: number) {
-    super(body.detail ?? body.title ?? `Request failed with status ${status}`);
+/** A failed request: a problem+json answer of emotion-api, or no answer at all (status 0). */
+export class ApiError extends ProblemError<ErrorCode> {
+  constructor(init: ClientProblemInit) {
+    super(init);
     this.name = 'ApiError';
-    this.status = status;
-    this.code = body.code ?? (status === 0 ? 'network_error' : `http_${status}`);
-    this.title = body.title ?? 'Request failed';
-    this.detail = body.detail;
-    this.errors = Array.isArray(body.errors) ? body.errors : [];
-    this.retryAfter = retryAfter;
   }
+}
+
+/** The title of a failure whose answer carried none (an error page, or no answer). */
+const FALLBACK_TITLE = 'Request failed';
+
+/** The error of a request that got no answer (emotion-api unreachable, connection cut). */
+export function networkError(cause: unknown): ApiError {
+  return new ApiError({
+    status: 0,
+    code: 'network_error',
+    title: 'Network error',
+    detail: String(cause),
+    cause,
+  });
+}
+
+/**
+ * Reads a failed response into an ApiError, whatever its body is. Only a JSON body is read: the
+ * text of anything else (a proxy's HTML error page) is not something to show the user.
+ */
+export async function problemFromResponse(response: Response): Promise<ApiError> {
+  let text = '';
+  if ((response.headers.get('content-type') ?? '').includes('json')) {
+    try {
+      text = await response.text();
+    } catch {
+      // an unreadable body is read as an empty one
+    }
+  }
+  return parseProblem(
+    { status: response.status, statusText: FALLBACK_TITLE, headers: response.headers, text },
+    { errorClass: ApiError },
+  );
 }
 
 /** The field a problem path points at: "/body/email", "body.email", "email" and "/email" all give "email". */
@@ -43,31 +60,11 @@ export function fieldName(path: string): string {
 export function fieldErrors(error: unknown): Record<string, string> {
   const result: Record<string, string> = {};
   if (!(error instanceof ApiError)) return result;
-  for (const item of error.errors) {
+  for (const item of error.errors ?? []) {
     const name = fieldName(item.path);
     if (name && result[name] === undefined) result[name] = item.message;
   }
   return result;
-}
-
-/** Reads a failed response into an ApiError, whatever its body is. */
-export async function problemFromResponse(response: Response): Promise<ApiError> {
-  let body: ProblemBody = {};
-  const type = response.headers.get('content-type') ?? '';
-  if (type.includes('json')) {
-    try {
-      body = (await response.json()) as ProblemBody;
-    } catch {
-      body = {};
-    }
-  }
-  const retryAfterHeader = response.headers.get('retry-after');
-  const retryAfter = retryAfterHeader === null ? undefined : Number(retryAfterHeader);
-  return new ApiError(
-    response.status,
-    body,
-    retryAfter !== undefined && Number.isFinite(retryAfter) ? retryAfter : undefined,
-  );
 }
 
 /** A short sentence for the user, for errors not tied to one field. */
@@ -83,8 +80,8 @@ export function errorMessage(error: unknown): string {
     case 'invalid_or_expired_token':
       return 'This link is invalid, was already used or has expired.';
     case 'rate_limited':
-      return error.retryAfter
-        ? `Too many attempts. Please wait ${error.retryAfter} seconds and try again.`
+      return error.retryAfterSec
+        ? `Too many attempts. Please wait ${error.retryAfterSec} seconds and try again.`
         : 'Too many attempts. Please wait a moment and try again.';
     case 'auth_unavailable':
       return 'The sign-in service is unavailable right now. Please try again shortly.';

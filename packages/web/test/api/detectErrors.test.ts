@@ -13,16 +13,28 @@ test('each detection failure has its own explanation', () => {
     ['rate_limited', 429, /Too many/],
   ];
   for (const [code, status, title] of cases) {
-    assert.match(detectErrorMessage(new ApiError(status, { code })).title, title, code);
+    assert.match(detectErrorMessage(new ApiError({ status, code, title: code })).title, title, code);
   }
 });
 
 test('a big upload cut off without an answer is reported as too large', () => {
-  assert.equal(detectErrorMessage(new ApiError(0, {}), 6 * 1024 * 1024).title, 'Photo too large');
-  assert.equal(detectErrorMessage(new ApiError(0, {}), 50_000).title, 'Detection failed');
+  assert.equal(
+    detectErrorMessage(
+      new ApiError({ status: 0, code: 'network_error', title: 'Network error' }),
+      6 * 1024 * 1024,
+    ).title,
+    'Photo too large',
+  );
+  assert.equal(
+    detectErrorMessage(new ApiError({ status: 0, code: 'network_error', title: 'Network error' }), 50_000)
+      .title,
+    'Detection failed',
+  );
 });
 
 test('rate limiting says how long to wait when the server tells', () => {
-  const message = detectErrorMessage(new ApiError(429, { code: 'rate_limited' }, 12)).message;
+  const message = detectErrorMessage(
+    new ApiError({ status: 429, code: 'rate_limited', title: 'Too many requests', retryAfterSec: 12 }),
+  ).message;
   assert.match(message, /12 seconds/);
 });

@@ -4,8 +4,10 @@ import { ApiError } from '../../src/api/problem.js';
 import { splitError } from '../../src/api/formErrors.js';
 
 test('errors[] entries go next to the fields they name', () => {
-  const error = new ApiError(400, {
+  const error = new ApiError({
+    status: 400,
     code: 'validation_failed',
+    title: 'Validation failed',
     errors: [
       { path: '/email', message: 'must be an email' },
       { path: '/name', message: 'must not be empty' },
@@ -18,8 +20,10 @@ test('errors[] entries go next to the fields they name', () => {
 });
 
 test('an error about an unknown field stays a general message', () => {
-  const error = new ApiError(400, {
+  const error = new ApiError({
+    status: 400,
     code: 'validation_failed',
+    title: 'Validation failed',
     errors: [
       { path: '/email', message: 'must be an email' },
       { path: '/captcha', message: 'is missing' },
@@ -32,12 +36,19 @@ test('an error about an unknown field stays a general message', () => {
 });
 
 test('a code mapped to a field lands there, with aliases for differently named fields', () => {
-  const weak = new ApiError(400, { code: 'weak_password', detail: 'Too common (rule: common)' });
+  const weak = new ApiError({
+    status: 400,
+    code: 'weak_password',
+    title: 'Weak password',
+    detail: 'Too common (rule: common)',
+  });
   assert.deepEqual(splitError(weak, ['password'], { weak_password: 'password' }).fields, {
     password: 'Too common (rule: common)',
   });
-  const aliased = new ApiError(400, {
+  const aliased = new ApiError({
+    status: 400,
     code: 'weak_password',
+    title: 'Weak password',
     errors: [{ path: 'password', message: 'Too short' }],
   });
   assert.deepEqual(splitError(aliased, ['newPassword'], {}, { password: 'newPassword' }).fields, {
@@ -46,7 +57,7 @@ test('a code mapped to a field lands there, with aliases for differently named f
 });
 
 test('everything else is one general sentence', () => {
-  const error = new ApiError(401, { code: 'invalid_credentials' });
+  const error = new ApiError({ status: 401, code: 'invalid_credentials', title: 'Invalid credentials' });
   assert.deepEqual(splitError(error, ['email', 'password']), {
     fields: {},
     general: 'Wrong email or password.',

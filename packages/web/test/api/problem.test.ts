@@ -5,6 +5,7 @@ import {
   errorMessage,
   fieldErrors,
   fieldName,
+  networkError,
   problemFromResponse,
 } from '../../src/api/problem.js';
 
@@ -32,20 +33,35 @@ test('problemFromResponse reads problem+json with its errors and Retry-After', a
   assert.equal(error.status, 400);
   assert.equal(error.code, 'weak_password');
   assert.equal(error.detail, 'Too common');
-  assert.equal(error.retryAfter, 7);
+  assert.equal(error.retryAfterSec, 7);
+  assert.ok(error instanceof ApiError);
   assert.deepEqual(fieldErrors(error), { password: 'This password is too common.' });
 });
 
-test('problemFromResponse survives a body that is not JSON', async () => {
-  const error = await problemFromResponse(new Response('<html>Bad gateway</html>', { status: 502 }));
+test('problemFromResponse survives a body that is not JSON, and does not show it', async () => {
+  const error = await problemFromResponse(
+    new Response('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+  );
+  assert.ok(error instanceof ApiError);
   assert.equal(error.status, 502);
-  assert.equal(error.code, 'http_502');
+  assert.equal(error.code, 'service_unavailable');
+  assert.equal(error.detail, undefined);
+  assert.equal(errorMessage(error), 'Request failed');
+});
+
+test('networkError is status 0 network_error', () => {
+  const error = networkError(new TypeError('Failed to fetch'));
+  assert.equal(error.status, 0);
+  assert.equal(error.code, 'network_error');
+  assert.match(errorMessage(error), /Cannot reach the server/);
 });
 
 test('errorMessage explains the well-known codes in plain words', () => {
-  assert.equal(errorMessage(new ApiError(401, { code: 'invalid_credentials' })), 'Wrong email or password.');
-  assert.match(errorMessage(new ApiError(429, { code: 'rate_limited' }, 30)), /wait 30 seconds/);
-  assert.match(errorMessage(new ApiError(0, {})), /Cannot reach the server/);
-  assert.equal(errorMessage(new ApiError(500, { code: 'internal_error', detail: 'Oops' })), 'Oops');
+  const problem = (status: number, code: string, more: { detail?: string; retryAfterSec?: number } = {}) =>
+    new ApiError({ status, code, title: code, ...more });
+  assert.equal(errorMessage(problem(401, 'invalid_credentials')), 'Wrong email or password.');
+  assert.match(errorMessage(problem(429, 'rate_limited', { retryAfterSec: 30 })), /wait 30 seconds/);
+  assert.match(errorMessage(problem(0, 'network_error')), /Cannot reach the server/);
+  assert.equal(errorMessage(problem(500, 'internal_error', { detail: 'Oops' })), 'Oops');
   assert.match(errorMessage(new Error('boom')), /Something went wrong/);
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { DEVELOPMENT_COOKIES } from '@emotion-app/protocol';
 import type { Browser, BrowserContext, Request } from 'playwright-core';
 import {
   createVerifiedUser,
@@ -133,7 +134,7 @@ test('when the session cannot be refreshed the page goes to Sign in and back aft
   const user = await createVerifiedUser(stack, page);
 
   // Without its refresh cookie the session is over once the access token expires.
-  await context.clearCookies({ name: 'refresh_token' });
+  await context.clearCookies({ name: DEVELOPMENT_COOKIES.refresh });
   await waitUntilExpired(context);
   await page.getByRole('link', { name: 'History' }).click();
 

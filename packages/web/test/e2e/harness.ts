@@ -1,6 +1,8 @@
 /**
  * The browser suite's fixtures: builds the web app when dist/ is stale, starts a real auth-server
- * and emotion-api in this process (temporary DATA_DIR, shared JWT secret), and launches Debian's
+ * and emotion-api in this process through their packages' test helpers
+ * (`@emotion-app/auth-server/testing`, `@emotion-app/emotion-api/testing`; temporary DATA_DIR,
+ * shared JWT secret), and launches Debian's
  * Chromium through playwright-core. Every page of a browser from `launchBrowser` reports its
  * Content-Security-Policy violations, and the test during which one happened fails.
  */
@@ -12,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startTestAuthServer, type TestAuthServer } from '@emotion-app/auth-server/testing';
+import { startTestEmotionApi, type TestEmotionApi } from '@emotion-app/emotion-api/testing';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -110,15 +114,11 @@ function newestMtime(path: string): number {
 /** Runs `vite build` when dist/ is missing or older than any of its sources. */
 export function ensureBuilt(): void {
   const built = join(WEB_DIR, 'dist/index.html');
-  const sources = [
-    'src',
-    'public',
-    'index.html',
-    'vite.config.ts',
-    'postcss.config.mjs',
-    'package.json',
-    '../auth-client/src',
-  ].map((path) => newestMtime(join(WEB_DIR, path)));
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'postcss.config.mjs', 'package.json']
+    .map((path) => join(WEB_DIR, path))
+    // The workspace packages the bundle takes sources from.
+    .concat(['auth-client', 'protocol'].map((name) => join(REPO_ROOT, 'packages', name, 'src')))
+    .map(newestMtime);
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return;
   const viteBin = [
     join(WEB_DIR, 'node_modules/vite/bin/vite.js'),
@@ -144,27 +144,6 @@ function freePort(): Promise<number> {
     });
   });
 }
-
-interface Listening {
-  listen(options: { port: number; host: string }): Promise<unknown>;
-  close(): Promise<unknown>;
-}
-interface AuthServerConfigModule {
-  loadConfig(env: Record<string, string>): Record<string, unknown>;
-}
-interface AuthServerAppModule {
-  buildApp(config: Record<string, unknown>, options?: { logger?: boolean }): Promise<Listening>;
-}
-interface EmotionApiConfigModule {
-  loadConfig(env: Record<string, string>): Promise<Record<string, unknown>> | Record<string, unknown>;
-}
-interface EmotionApiAppModule {
-  buildApp(config: Record<string, unknown>): Promise<Listening>;
-}
-
-// Imported by path, not by package name: the suite runs the services' TypeScript sources directly.
-const AUTH_SERVER_SRC = '../../../auth-server/src/';
-const EMOTION_API_SRC = '../../../emotion-api/src/';
 
 export type Service = 'auth' | 'api';
 
@@ -215,15 +194,12 @@ interface ServiceSettings {
 }
 
 /**
- * Starts a real auth-server in this process, listening on `settings.port`. The one place that
- * knows how auth-server is built: cheaper password hashing and a fast mail worker, since the
- * suite is about the browser.
+ * Starts a real auth-server in this process (auth-server's own test helper: cheap password
+ * hashing, fast mail delivery, the development outbox), on `settings.port`, keeping its data in
+ * `settings.dataDir` so that a restart finds the same users and sessions.
  */
-async function startAuthServer(settings: ServiceSettings, options: StackOptions): Promise<Listening> {
-  const authConfigModule = (await import(`${AUTH_SERVER_SRC}config.js`)) as AuthServerConfigModule;
-  const authAppModule = (await import(`${AUTH_SERVER_SRC}app.js`)) as AuthServerAppModule;
-  const authConfig = authConfigModule.loadConfig({
-    NODE_ENV: 'test',
+function startAuthServer(settings: ServiceSettings, options: StackOptions): Promise<TestAuthServer> {
+  return startTestAuthServer({
     HOST: '127.0.0.1',
     PORT: String(settings.port),
     DATA_DIR: join(settings.dataDir, 'auth'),
@@ -233,32 +209,14 @@ async function startAuthServer(settings: ServiceSettings, options: StackOptions)
     CORS_ORIGINS: settings.appUrl,
     LOG_LEVEL: 'error',
   });
-  const auth = await authAppModule.buildApp(
-    {
-      ...authConfig,
-      argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
-      mail: { pollMs: 25, retryBaseMs: 50, retryMaxMs: 1000, maxAttempts: 5 },
-    },
-    { logger: false },
-  );
-  try {
-    await auth.listen({ port: settings.port, host: '127.0.0.1' });
-  } catch (error) {
-    await auth.close();
-    throw error;
-  }
-  return auth;
 }
 
 /** Starts emotion-api in this process on `settings.port`, verifying tokens with the shared secret. */
-async function startEmotionApi(
+function startEmotionApi(
   settings: ServiceSettings & { authUrl: string },
   options: StackOptions,
-): Promise<Listening> {
-  const apiConfigModule = (await import(`${EMOTION_API_SRC}config.js`)) as EmotionApiConfigModule;
-  const apiAppModule = (await import(`${EMOTION_API_SRC}app.js`)) as EmotionApiAppModule;
-  const apiConfig = await apiConfigModule.loadConfig({
-    NODE_ENV: 'test',
+): Promise<TestEmotionApi> {
+  return startTestEmotionApi({
     HOST: '127.0.0.1',
     PORT: String(settings.port),
     DATA_DIR: join(settings.dataDir, 'api'),
@@ -270,14 +228,6 @@ async function startEmotionApi(
     LOG_LEVEL: 'error',
     ...options.apiEnv,
   });
-  const api = await apiAppModule.buildApp(apiConfig);
-  try {
-    await api.listen({ port: settings.port, host: '127.0.0.1' });
-  } catch (error) {
-    await api.close();
-    throw error;
-  }
-  return api;
 }
 
 async function startServices(options: StackOptions, dataDir: string): Promise<Stack> {
@@ -288,16 +238,16 @@ async function startServices(options: StackOptions, dataDir: string): Promise<St
   const authSettings: ServiceSettings = { port: authPort, dataDir, secret, appUrl: baseUrl };
   const apiSettings = { port: apiPort, dataDir, secret, appUrl: baseUrl, authUrl };
 
-  const running: Record<Service, Listening | undefined> = { auth: undefined, api: undefined };
+  let auth: TestAuthServer | undefined;
+  let api: TestEmotionApi | undefined;
   const start = async (service: Service) => {
-    running[service] =
-      service === 'auth'
-        ? await startAuthServer(authSettings, options)
-        : await startEmotionApi(apiSettings, options);
+    if (service === 'auth') auth = await startAuthServer(authSettings, options);
+    else api = await startEmotionApi(apiSettings, options);
   };
   const stop = async (service: Service) => {
-    const server = running[service];
-    running[service] = undefined;
+    const server = service === 'auth' ? auth : api;
+    if (service === 'auth') auth = undefined;
+    else api = undefined;
     await server?.close();
   };
 
@@ -314,29 +264,15 @@ async function startServices(options: StackOptions, dataDir: string): Promise<St
     baseUrl,
     authUrl,
     async mailedLink(email, path, options = {}) {
-      const except = new Set(options.except ?? []);
-      // The mail worker delivers asynchronously: look until the mail is there. The outbox lists
-      // the newest mail first.
-      for (let attempt = 0; attempt < 200; attempt++) {
-        const response = await fetch(`${authUrl}/api/dev/outbox?to=${encodeURIComponent(email)}`);
-        if (response.ok) {
-          const { messages } = (await response.json()) as { messages: { links: string[] }[] };
-          for (const message of messages) {
-            const link = message.links.find((candidate) => new URL(candidate).pathname === path);
-            if (link) {
-              const url = new URL(link);
-              const onApp = `${baseUrl}${url.pathname}${url.search}`;
-              if (!except.has(onApp)) return onApp;
-            }
-          }
-        }
-        await new Promise((done) => setTimeout(done, 50));
-      }
-      throw new Error(`no ${except.size > 0 ? 'new ' : ''}mail with a ${path} link reached ${email}`);
+      if (!auth) throw new Error('auth-server is stopped: no mail to read');
+      // The mail worker delivers asynchronously: auth-server's helper waits for the mail.
+      const except = (options.except ?? []).map((link) => new URL(link).searchParams.get('token'));
+      const token = await auth.mailToken(email, path, new Set(except.filter((t) => t !== null)));
+      return `${baseUrl}${path}?${new URLSearchParams({ token })}`;
     },
     stop,
     async restart(service) {
-      if (running[service]) throw new Error(`${service} is already running`);
+      if (service === 'auth' ? auth : api) throw new Error(`${service} is already running`);
       await start(service);
     },
     async close() {

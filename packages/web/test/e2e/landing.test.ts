@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { EMOTIONS } from '@emotion-app/protocol';
 import type { Browser } from 'playwright-core';
 import { createVerifiedUser, launchBrowser, type Stack, startStack } from './harness.js';
 
@@ -40,7 +41,7 @@ test('a visitor without an account sees what the app does on the landing page, w
   await page.getByTestId('face-box').first().waitFor();
   assert.equal(await page.getByTestId('face-box').count(), 1);
   assert.match((await page.getByTestId('face-label').textContent()) ?? '', /^Happy \d+(\.\d)?%$/);
-  for (const emotion of ['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise']) {
+  for (const emotion of EMOTIONS) {
     assert.equal(await page.getByTestId(`probability-${emotion}`).count(), 1, `a bar for ${emotion}`);
   }
   await page.getByText('Delete any detection, photo included').waitFor();
