@@ -164,9 +164,11 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
   async function resync(signal: AbortSignal): Promise<void> {
     let since: string | undefined;
     for (;;) {
-      const query = new URLSearchParams({ limit: String(pageLimit) });
+      // The server's default page is 1000; `limit` is only sent when another size was asked for.
+      const query = new URLSearchParams(pageLimit === 1000 ? {} : { limit: String(pageLimit) });
       if (since !== undefined) query.set('since', since);
-      const res = await doFetch(`${base}/api/auth/revocations?${query}`, {
+      const qs = query.size > 0 ? `?${query}` : '';
+      const res = await doFetch(`${base}/api/auth/revocations${qs}`, {
         headers: { authorization, accept: 'application/json' },
         signal,
       });
