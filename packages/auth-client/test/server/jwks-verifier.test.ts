@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import express from 'express';
 import { isAuthError } from '../../src/errors.js';
+import { expressRequireAuth } from '../../src/server/express.js';
 import { parseJwks } from '../../src/server/jwks.js';
 import { createTokenVerifier } from '../../src/server/verifier.js';
 import { ALGS, generateKey, signWith, type TestKey } from '../helpers/keys.js';
@@ -294,6 +298,43 @@ describe('createTokenVerifier({ jwksUrl }) against a stand-in JWKS server', () =
       await verifier.verify(tokenAt(keys.EdDSA as TestKey)); // refetch: es is gone
       await rejectsWith(verifier.verify(token), 'invalid_token', /unknown signing key/);
     });
+  });
+
+  it('expressRequireAuth waits for a JWKS verifier: 200 with a good token, 401 problem+json otherwise', async () => {
+    const app = express();
+    const revoked = new Set<string>();
+    const verifier = newVerifier({ revocations: { isRevoked: (c: { sid: string }) => revoked.has(c.sid) } });
+    app.get('/me', expressRequireAuth(verifier), (req, res) => {
+      res.json({ sid: req.user?.sessionId });
+    });
+    const listening = app.listen(0, '127.0.0.1');
+    await once(listening, 'listening');
+    const base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    try {
+      const token = tokenAt(es);
+      const ok = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${token}` } });
+      assert.deepEqual(await ok.json(), { sid: 'session-1' });
+      revoked.add('session-1');
+      const no = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(no.status, 401);
+      assert.equal(((await no.json()) as { code: string }).code, 'session_revoked');
+      const none = await fetch(`${base}/me`);
+      assert.equal(((await none.json()) as { code: string }).code, 'invalid_token');
+    } finally {
+      listening.close();
+    }
+  });
+
+  it('the secret form with revocations stays synchronous and answers session_revoked', () => {
+    const verifier = createTokenVerifier({
+      secret: SECRET,
+      revocations: { isRevoked: (c) => c.sid === 'gone', maxTokenAgeSec: 3600 },
+    });
+    assert.equal(verifier.verifySync(sign(claims())).sid, 'session-1');
+    assert.throws(
+      () => verifier.verifySync(sign(claims({ sid: 'gone' }))),
+      (err: unknown) => isAuthError(err) && err.code === 'session_revoked',
+    );
   });
 
   it('with revocations.maxTokenAgeSec, refuses tokens living longer or without iat', async () => {
