@@ -10,13 +10,19 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { AuthClient } from '@emotion-app/auth-client';
-import { type AuthUser, createRequireAuth, createTokenVerifier } from '@emotion-app/auth-client/server';
+import {
+  type AuthUser,
+  createRequireAuth,
+  createTokenVerifier,
+  type AnyTokenVerifier,
+} from '@emotion-app/auth-client/server';
 import { CSRF_HEADER } from '@emotion-app/protocol';
 import { baseFastifyOptions, problemPlugin } from '@emotion-app/service-kit';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authProxyRoutes } from './auth-proxy/auth-proxy.routes.js';
 import { SessionCookies } from './auth/cookies.js';
 import { createCsrfGuard } from './auth/csrf.js';
+import { followRevocations, type Revocations } from './auth/revocations.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/database.js';
@@ -45,8 +51,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const app = Fastify(fastifyOptions(config, deps.logger));
 
   const ownsDetector = deps.detector === undefined;
-  const ctx = createContext(config, deps.detector);
+  const ctx = createContext(config, deps.detector, app.log);
   app.addHook('onClose', async () => {
+    await ctx.revocations.close();
     ctx.db.close();
     if (ownsDetector) await ctx.detector.close();
   });
@@ -91,7 +98,11 @@ function fastifyOptions(config: Config, logger: FastifyServerOptions['logger']):
 }
 
 /** The services and stores the routes share; a detector given by the caller is used as is. */
-function createContext(config: Config, givenDetector: EmotionDetector | undefined): AppContext {
+function createContext(
+  config: Config,
+  givenDetector: EmotionDetector | undefined,
+  log: FastifyBaseLogger,
+): AppContext {
   const detector =
     givenDetector ??
     createEmotionDetector({ workers: config.modelWorkers, maxPixels: config.maxImagePixels });
@@ -99,11 +110,15 @@ function createContext(config: Config, givenDetector: EmotionDetector | undefine
   const images = new ImageStore(config.dataDir);
   const detectQueue = new BoundedQueue(config.modelWorkers, config.detectQueueMax);
   const cookies = new SessionCookies(config.production);
-  const verifier = createTokenVerifier({
-    secret: config.jwtSecret,
-    issuer: config.jwtIssuer,
-    audience: config.jwtAudience,
+  const history = new HistoryService({ db, images });
+  const revocations = followRevocations({
+    authUrl: config.authUrl,
+    serviceKey: config.serviceKey,
+    serviceKeyFile: config.serviceKeyFile,
+    log,
+    onUserDeleted: (userId) => history.removeUser(userId),
   });
+  const verifier = createVerifier(config, revocations);
   return {
     config,
     auth: new AuthClient({ baseUrl: config.authUrl, timeoutMs: config.authTimeoutMs }),
@@ -112,6 +127,7 @@ function createContext(config: Config, givenDetector: EmotionDetector | undefine
     images,
     detector,
     detectQueue,
+    revocations,
     requireAuth: createRequireAuth(verifier, { cookieName: cookies.names.access }),
     detections: new DetectionService({
       db,
@@ -121,8 +137,24 @@ function createContext(config: Config, givenDetector: EmotionDetector | undefine
       minConfidence: config.minConfidence,
       maxImagePixels: config.maxImagePixels,
     }),
-    history: new HistoryService({ db, images }),
+    history,
   };
+}
+
+/**
+ * The local token check (DESIGN §7): auth-server's JWKS (ES256/RS256/EdDSA, fetched on first use,
+ * so startup never waits for auth-server), or HS256 with `AUTH_JWT_SECRET` when it is set (the
+ * seed's mode); either way with the revocation feed when there is a service key.
+ */
+function createVerifier(config: Config, revocations: Revocations): AnyTokenVerifier {
+  const common = {
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    revocations: revocations.checker,
+  };
+  return config.jwtSecret !== null
+    ? createTokenVerifier({ secret: config.jwtSecret, ...common })
+    : createTokenVerifier({ jwksUrl: config.jwksUrl, ...common });
 }
 
 /** Security headers, cookies, CORS, multipart, rate limiting and the OpenAPI document at /docs. */

@@ -7,15 +7,21 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER } from '@emotion-app/protocol';
+import {
+  DEFAULT_JWT_AUDIENCE,
+  DEFAULT_JWT_ISSUER,
+  isLongEnoughSecret,
+  MIN_SECRET_BYTES,
+} from '@emotion-app/protocol';
 import {
   ConfigError,
   CorsOrigins,
   DataDir,
-  DEV_JWT_SECRET_FILE,
+  DEV_SERVICE_KEY_FILE,
   type Env,
   type EnvField,
   EnvProblem,
+  firstSet,
   Host,
   integer,
   LogLevel,
@@ -24,7 +30,6 @@ import {
   NodeEnv,
   number,
   Port,
-  Secret,
   TrustProxy,
   text,
   url,
@@ -41,7 +46,20 @@ export interface Config {
   readonly dataDir: string;
   readonly authUrl: string;
   readonly authTimeoutMs: number;
-  readonly jwtSecret: string;
+  /**
+   * `AUTH_JWT_SECRET` (alias `RUST_JWT_SECRET`): when set, tokens are verified with it (HS256 only,
+   * the seed's mode) and `jwksUrl` is not used; null = verify through the JWKS.
+   */
+  readonly jwtSecret: string | null;
+  /** `AUTH_JWKS_URL`, default `${authUrl}/.well-known/jwks.json` (used when `jwtSecret` is null). */
+  readonly jwksUrl: string;
+  /** `AUTH_SERVICE_KEY`, auth-server's SERVICE_KEY, for the revocation feed; null when not set. */
+  readonly serviceKey: string | null;
+  /**
+   * Outside production without `AUTH_SERVICE_KEY`: `DATA_DIR/dev-service-key`, which auth-server
+   * writes on its first start (read when it appears); null otherwise.
+   */
+  readonly serviceKeyFile: string | null;
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
   readonly maxUploadBytes: number;
@@ -57,11 +75,6 @@ export interface Config {
   /** Reverse proxies whose X-Forwarded-For is trusted (IPs or CIDRs); empty trusts none. */
   readonly trustProxy: readonly string[];
   readonly logLevel: LogLevelName;
-}
-
-export interface LoadConfigOptions {
-  /** How long to wait for auth-server to create `DATA_DIR/dev-jwt-secret` (ms, default 10000). */
-  secretWaitMs?: number;
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -98,11 +111,41 @@ const AuthUrl: EnvField<string> = {
   read: (env) => new URL(authUrlField.read(env)).toString().replace(/\/+$/, ''),
 };
 
+/** A secret of at least 32 bytes from the first set of `names`, or null when none is set. */
+function optionalSecret(names: readonly [string, ...string[]]): EnvField<string | null> {
+  const [primary, ...aliases] = names;
+  return {
+    names: [primary],
+    aliases,
+    read(env) {
+      const set = firstSet(env, names);
+      if (!set) return null;
+      if (!isLongEnoughSecret(set[1])) {
+        throw new EnvProblem(`${set[0]} must be at least ${MIN_SECRET_BYTES} bytes`);
+      }
+      return set[1];
+    },
+  };
+}
+
+/**
+ * `AUTH_SERVICE_KEY`: set = that key; unset outside production = the file `DATA_DIR/dev-service-key`
+ * (auth-server may write it after emotion-api started, so it is read later, when it appears);
+ * unset in production = no revocation feed.
+ */
+const ServiceKey: EnvField<{ key: string | null; file: string | null }, string | null> = {
+  ...optionalSecret(['AUTH_SERVICE_KEY']),
+  finish(value, { production, dataDir }) {
+    if (value !== null) return { key: value, file: null };
+    return { key: null, file: production ? null : path.join(dataDir, DEV_SERVICE_KEY_FILE) };
+  },
+};
+
 const between = (min: number, max: number) => (n: number) => n >= min && n <= max;
 const positiveInteger = (n: number) => Number.isInteger(n) && n >= 1;
 
 /** emotion-api's environment (DESIGN §2); `.env.example` lists exactly these variables. */
-export function emotionApiEnv(options: LoadConfigOptions = {}) {
+export function emotionApiEnv() {
   return {
     nodeEnv: NodeEnv,
     host: Host,
@@ -111,12 +154,9 @@ export function emotionApiEnv(options: LoadConfigOptions = {}) {
     logLevel: LogLevel((env) => (env.nodeEnv === 'test' ? 'silent' : 'info')),
     authUrl: AuthUrl,
     authTimeoutMs: number('AUTH_TIMEOUT_MS', 5000, 'a positive integer (ms)', positiveInteger),
-    jwtSecret: Secret(['AUTH_JWT_SECRET', 'RUST_JWT_SECRET'], {
-      devFile: DEV_JWT_SECRET_FILE,
-      waitMs: options.secretWaitMs ?? 10_000,
-      missingHint:
-        'start auth-server with the same DATA_DIR first, or set AUTH_JWT_SECRET to its JWT_SECRET_KEY',
-    }),
+    jwtSecret: optionalSecret(['AUTH_JWT_SECRET', 'RUST_JWT_SECRET']),
+    jwksUrl: url('AUTH_JWKS_URL', { protocols: ['http:', 'https:'] }),
+    serviceKey: ServiceKey,
     jwtIssuer: text('AUTH_JWT_ISSUER', DEFAULT_JWT_ISSUER),
     jwtAudience: text('AUTH_JWT_AUDIENCE', DEFAULT_JWT_AUDIENCE),
     maxUploadMb: number('MAX_UPLOAD_MB', 5, 'a number of megabytes in (0, 100]', between(0.001, 100)),
@@ -132,14 +172,14 @@ export function emotionApiEnv(options: LoadConfigOptions = {}) {
 }
 
 /**
- * Reads and validates the environment once. Outside production, when no secret is set, the
- * development secret is read from `DATA_DIR/dev-jwt-secret` (written by auth-server), waiting
- * a few seconds for it to appear.
+ * Reads and validates the environment once. Nothing waits for auth-server: without
+ * `AUTH_JWT_SECRET` tokens are verified through the JWKS (fetched on first use), and the
+ * development service key is read when auth-server has written it.
  *
  * @throws ConfigError naming each bad variable.
  */
-export async function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Promise<Config> {
-  const e = await loadEnvAsync(emotionApiEnv(options), env, {
+export async function loadConfig(env: Env = process.env): Promise<Config> {
+  const e = await loadEnvAsync(emotionApiEnv(), env, {
     // Cookies go with every request: CORS must name the origins (`*` would allow none with credentials).
     check: (values) =>
       values.corsOrigins.includes('*') ? ['CORS_ORIGINS must list origins; "*" is not allowed'] : [],
@@ -152,7 +192,10 @@ export async function loadConfig(env: Env = process.env, options: LoadConfigOpti
     dataDir: e.dataDir,
     authUrl: e.authUrl,
     authTimeoutMs: e.authTimeoutMs,
-    jwtSecret: e.jwtSecret.value,
+    jwtSecret: e.jwtSecret,
+    jwksUrl: e.jwksUrl ?? `${e.authUrl}/.well-known/jwks.json`,
+    serviceKey: e.serviceKey.key,
+    serviceKeyFile: e.serviceKey.file,
     jwtIssuer: e.jwtIssuer,
     jwtAudience: e.jwtAudience,
     maxUploadBytes: Math.floor(e.maxUploadMb * 1024 * 1024),

@@ -7,6 +7,7 @@
 import type { AuthClient } from '@emotion-app/auth-client';
 import type { preHandlerAsyncHookHandler } from 'fastify';
 import type { SessionCookies } from './auth/cookies.js';
+import type { Revocations } from './auth/revocations.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { DetectionService } from './detections/detections.service.js';
@@ -24,6 +25,8 @@ export interface AppContext {
   detector: EmotionDetector;
   /** One slot per model worker for decoding, detecting and re-encoding an upload (503 server_busy when full). */
   detectQueue: BoundedQueue;
+  /** auth-server's revocation feed as followed here (its `status` is /health's `revocations`). */
+  revocations: Revocations;
   /** Fastify preHandler verifying the access token locally (Bearer first, then the cookie). */
   requireAuth: preHandlerAsyncHookHandler;
   /** POST /detect's work: inference, the confidence policy, storage. */

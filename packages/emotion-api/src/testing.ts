@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type AppDeps, buildApp } from './app.js';
-import { type Config, ConfigError, type LoadConfigOptions, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 
-export { type AppDeps, buildApp, type Config, ConfigError, type LoadConfigOptions, loadConfig };
+export { type AppDeps, buildApp, type Config, ConfigError, loadConfig };
 
 /** A running test emotion-api. */
 export interface TestEmotionApi {
@@ -28,13 +28,15 @@ export interface TestEmotionApi {
 /**
  * Starts emotion-api for a test. `env` overrides the defaults: `NODE_ENV=test`, silent logs,
  * PORT 0, one model worker, no web app (`WEB_DIST=none`), a new temporary DATA_DIR. Give it
- * `AUTH_URL` and `AUTH_JWT_SECRET` of the auth-server it trusts (without the secret it waits for
- * `DATA_DIR/dev-jwt-secret`, as in development). The model loads before it listens.
+ * `AUTH_URL` of the auth-server it trusts and `AUTH_SERVICE_KEY` (its service key, for the
+ * revocation feed); without `AUTH_JWT_SECRET` it verifies through that auth-server's JWKS
+ * (JWT_ALG ES256, RS256 or EdDSA), with it HS256 only (auth-server on JWT_ALG=HS256). The model
+ * loads before it listens.
  *
  * @example
  * ```ts
- * const auth = await startTestAuthServer();
- * const api = await startTestEmotionApi({ AUTH_URL: auth.url, AUTH_JWT_SECRET: auth.secret });
+ * const auth = await startTestAuthServer({ JWT_ALG: 'ES256' });
+ * const api = await startTestEmotionApi({ AUTH_URL: auth.url, AUTH_SERVICE_KEY: auth.serviceKey });
  * t.after(() => api.close());
  * await fetch(`${api.url}/health`);
  * ```

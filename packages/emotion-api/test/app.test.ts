@@ -124,13 +124,14 @@ describe('emotion-api app: docs, 404s, CORS and the web app', () => {
     assert.equal(foreign.headers['access-control-allow-origin'], undefined);
   });
 
-  it('reports an unreachable auth-server and the model state in /health', async () => {
+  it('reports an unreachable auth-server, the model state and a stale revocation feed in /health', async () => {
     const res = await api.app.inject({ method: 'GET', url: '/health' });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), {
       status: 'ok',
       model: { loaded: false, name: 'idle' },
       authServer: 'unreachable',
+      revocations: 'stale',
     });
   });
 

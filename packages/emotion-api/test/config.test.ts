@@ -85,12 +85,26 @@ describe('loadConfig', () => {
     );
   });
 
-  it('requires a secret in production, and one of at least 32 bytes always (as auth-server does)', async () => {
-    await assert.rejects(loadConfig({ NODE_ENV: 'production' }), /AUTH_JWT_SECRET.*required/);
+  it('verifies through the JWKS by default: no secret needed, AUTH_JWKS_URL defaults to AUTH_URL', async () => {
+    const config = await loadConfig({ AUTH_URL: 'http://auth.internal:9000/', DATA_DIR: tmp() });
+    assert.equal(config.jwtSecret, null);
+    assert.equal(config.jwksUrl, 'http://auth.internal:9000/.well-known/jwks.json');
+    const custom = await loadConfig({ AUTH_JWKS_URL: 'https://keys.example.com/jwks.json' });
+    assert.equal(custom.jwksUrl, 'https://keys.example.com/jwks.json');
     await assert.rejects(
-      loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'short' }),
-      /at least 32 bytes/,
+      loadConfig({ AUTH_JWKS_URL: 'ftp://x/jwks' }),
+      /AUTH_JWKS_URL must be a http: or https: URL/,
     );
+  });
+
+  it('no longer reads DATA_DIR/dev-jwt-secret: only an explicit secret selects HS256', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'dev-jwt-secret'), `${SECRET}\n`);
+    assert.equal((await loadConfig({ DATA_DIR: dir })).jwtSecret, null);
+    assert.equal((await loadConfig({ DATA_DIR: dir, AUTH_JWT_SECRET: SECRET })).jwtSecret, SECRET);
+  });
+
+  it('refuses a secret shorter than 32 bytes, under either name; production needs none', async () => {
     await assert.rejects(
       loadConfig({ AUTH_JWT_SECRET: 'short' }),
       /AUTH_JWT_SECRET must be at least 32 bytes/,
@@ -99,33 +113,28 @@ describe('loadConfig', () => {
       loadConfig({ RUST_JWT_SECRET: 'short' }),
       /RUST_JWT_SECRET must be at least 32 bytes/,
     );
-    const config = await loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET });
-    assert.equal(config.production, true);
+    const jwks = await loadConfig({ NODE_ENV: 'production' });
+    assert.equal(jwks.production, true);
+    assert.equal(jwks.jwtSecret, null);
+    const hs256 = await loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET });
+    assert.equal(hs256.jwtSecret, SECRET);
   });
 
-  it('reads the development secret written by auth-server into DATA_DIR', async () => {
+  it('takes AUTH_SERVICE_KEY (at least 32 bytes), else DATA_DIR/dev-service-key outside production', async () => {
     const dir = tmp();
-    writeFileSync(path.join(dir, 'dev-jwt-secret'), `${SECRET}\n`);
-    const config = await loadConfig({ DATA_DIR: dir });
-    assert.equal(config.jwtSecret, SECRET);
-    assert.equal(config.dataDir, dir);
-  });
-
-  it('waits for the development secret to appear', async () => {
-    const dir = tmp();
-    setTimeout(() => writeFileSync(path.join(dir, 'dev-jwt-secret'), SECRET), 300);
-    const config = await loadConfig({ DATA_DIR: dir }, { secretWaitMs: 5000 });
-    assert.equal(config.jwtSecret, SECRET);
-  });
-
-  it('fails with a clear message when no secret appears', async () => {
-    const dir = tmp();
-    await assert.rejects(loadConfig({ DATA_DIR: dir }, { secretWaitMs: 50 }), (err: unknown) => {
-      assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /AUTH_JWT_SECRET is not set/);
-      assert.match(err.message, /dev-jwt-secret/);
-      return true;
-    });
+    const dev = await loadConfig({ DATA_DIR: dir });
+    assert.equal(dev.serviceKey, null);
+    assert.equal(dev.serviceKeyFile, path.join(dir, 'dev-service-key'));
+    const set = await loadConfig({ DATA_DIR: dir, AUTH_SERVICE_KEY: 'k'.repeat(32) });
+    assert.equal(set.serviceKey, 'k'.repeat(32));
+    assert.equal(set.serviceKeyFile, null);
+    const prod = await loadConfig({ NODE_ENV: 'production', DATA_DIR: dir });
+    assert.equal(prod.serviceKey, null);
+    assert.equal(prod.serviceKeyFile, null);
+    await assert.rejects(
+      loadConfig({ AUTH_SERVICE_KEY: 'short' }),
+      /AUTH_SERVICE_KEY must be at least 32 bytes/,
+    );
   });
 
   it('refuses a WEB_DIST without index.html', async () => {

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { createUser, eventually, login, useToken } from './helpers/jwks.js';
 import { type AuthServer, startAuthServer } from './helpers/servers.js';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,9 +17,10 @@ describe('main: the emotion-api process', () => {
   let output = '';
 
   before(async () => {
-    // No secret anywhere: auth-server writes DATA_DIR/dev-jwt-secret and emotion-api reads it.
-    auth = await startAuthServer({ JWT_SECRET_KEY: '' });
-    assert.ok(existsSync(path.join(auth.dataDir, 'dev-jwt-secret')));
+    // No secret anywhere (`npm start`): auth-server signs with ES256 and writes DATA_DIR/dev-service-key;
+    // emotion-api verifies through its JWKS and follows the revocation feed with that key.
+    auth = await startAuthServer({ JWT_SECRET_KEY: '', SERVICE_KEY: '', JWT_ALG: 'ES256' });
+    assert.ok(existsSync(path.join(auth.dataDir, 'dev-service-key')));
     child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
       cwd: packageDir,
       env: {
@@ -52,14 +54,29 @@ describe('main: the emotion-api process', () => {
     await auth?.stop();
   });
 
-  it('starts with the development secret from DATA_DIR, loads the model and answers /health', async () => {
-    const res = await fetch(`${url}/health`);
-    assert.equal(res.status, 200);
-    const body = (await res.json()) as { status: string; model: { loaded: boolean }; authServer: string };
+  it('starts with no secret, loads the model and answers /health with the feed live', async () => {
+    const health = async () => {
+      const res = await fetch(`${url}/health`);
+      assert.equal(res.status, 200);
+      return (await res.json()) as {
+        status: string;
+        model: { loaded: boolean };
+        authServer: string;
+        revocations: string;
+      };
+    };
+    const body = await health();
     assert.equal(body.status, 'ok');
     assert.equal(body.model.loaded, true);
     assert.equal(body.authServer, 'ok');
     assert.ok(existsSync(path.join(auth.dataDir, 'emotion.db')));
+    await eventually(async () => (await health()).revocations === 'live', 20_000, 'the feed to be live');
+  });
+
+  it('verifies an ES256 token through the JWKS', async () => {
+    const email = await createUser(url, auth, 'main');
+    const session = await login(url, email);
+    assert.deepEqual(await useToken(url, session.accessToken), { status: 200 });
   });
 
   it('stops cleanly with exit code 0 on SIGTERM', async () => {

@@ -1,9 +1,20 @@
-/** GET /health: liveness, the model's state and whether auth-server answers. */
+/** GET /health: liveness, the model's state, whether auth-server answers and the revocation feed's state. */
 import { ApiHealth } from '@emotion-app/protocol/emotion';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { RouteOptions } from '../context.js';
 
 const HEALTH_TIMEOUT_MS = 1500;
+
+/**
+ * protocol's `ApiHealth` plus DESIGN §4's `revocations` (§7): `live` while the revocation feed's
+ * stream is connected, `stale` when it is down or not configured (tokens are then checked by
+ * expiry alone).
+ */
+export const HealthAnswer = Type.Object({
+  ...ApiHealth.properties,
+  revocations: Type.Union([Type.Literal('live'), Type.Literal('stale')]),
+});
 
 /** Whether auth-server's own health route answers 2xx within HEALTH_TIMEOUT_MS. */
 async function probe(url: string): Promise<'ok' | 'unreachable'> {
@@ -17,16 +28,17 @@ async function probe(url: string): Promise<'ok' | 'unreachable'> {
 }
 
 export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
-  const { config, detector } = ctx;
+  const { config, detector, revocations } = ctx;
   const healthUrl = `${config.authUrl}/api/health`;
 
   app.get(
     '/health',
-    { schema: { tags: ['health'], summary: 'Service health', response: { 200: ApiHealth } } },
+    { schema: { tags: ['health'], summary: 'Service health', response: { 200: HealthAnswer } } },
     async () => ({
       status: 'ok' as const,
       model: { loaded: detector.loaded, name: detector.model },
       authServer: await probe(healthUrl),
+      revocations: revocations.status,
     }),
   );
 };

@@ -1,4 +1,7 @@
-/** Reads and deletes of the caller's predictions: /logs, /logs/export, /images/:id, /stats. */
+/**
+ * Reads and deletes of the caller's predictions: /logs, /logs/export, /images/:id, /stats, and
+ * the removal of a deleted account's rows.
+ */
 import type { Db } from '../db/database.js';
 import type { Emotion } from '@emotion-app/protocol';
 import type { Stats } from '@emotion-app/protocol/emotion';
@@ -37,6 +40,14 @@ export function deletePrediction(db: Db, userId: string, id: string): Prediction
     .prepare('DELETE FROM predictions WHERE id = ? AND user_id = ? RETURNING *')
     .get(id, userId) as Row | undefined;
   return row ? fromRow(row) : undefined;
+}
+
+/** Deletes every row of a user (their account was deleted); returns the image files to remove. */
+export function deleteUserPredictions(db: Db, userId: string): string[] {
+  const rows = db.prepare('DELETE FROM predictions WHERE user_id = ? RETURNING image_file').all(userId) as {
+    image_file: string;
+  }[];
+  return rows.map((row) => row.image_file);
 }
 
 /** The filter of `/logs` and `/logs/export`, without paging. */

@@ -1,6 +1,7 @@
 /**
  * The caller's history: paged and filtered listing, deletion (row and image), the stored image,
- * counts, and the export of every matching row. Every call is scoped to one user's rows.
+ * counts, the export of every matching row, and the removal of a deleted account's data. Every
+ * call is scoped to one user's rows.
  */
 import type { ReadStream } from 'node:fs';
 import { ProblemError } from '@emotion-app/protocol';
@@ -12,6 +13,7 @@ import { exportBody } from './history.export.js';
 import { type LogsFilter, toPredictionQuery } from './history.filters.js';
 import {
   deletePrediction,
+  deleteUserPredictions,
   findPrediction,
   iteratePredictions,
   listPredictions,
@@ -55,6 +57,16 @@ export class HistoryService {
     const removed = deletePrediction(this.deps.db, userId, id);
     if (!removed) throw notFound('No such prediction.');
     await this.deps.images.remove(removed.imageFile);
+  }
+
+  /**
+   * Deletes every prediction and image of a user whose account was deleted (auth-server's
+   * `user_deleted` revocation event). Idempotent; returns how many predictions were deleted.
+   */
+  async removeUser(userId: string): Promise<number> {
+    const files = deleteUserPredictions(this.deps.db, userId);
+    for (const file of files) await this.deps.images.remove(file);
+    return files.length;
   }
 
   /** The stored JPEG of one of the caller's predictions; 404 not_found when it is not theirs or gone. */
