@@ -1,20 +1,9 @@
 /** GET /health: liveness, the model's state, whether auth-server answers and the revocation feed's state. */
 import { ApiHealth } from '@emotion-app/protocol/emotion';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { RouteOptions } from '../context.js';
 
 const HEALTH_TIMEOUT_MS = 1500;
-
-/**
- * protocol's `ApiHealth` plus DESIGN §4's `revocations` (§7): `live` while the revocation feed's
- * stream is connected, `stale` when it is down or not configured (tokens are then checked by
- * expiry alone).
- */
-export const HealthAnswer = Type.Object({
-  ...ApiHealth.properties,
-  revocations: Type.Union([Type.Literal('live'), Type.Literal('stale')]),
-});
 
 /** Whether auth-server's own health route answers 2xx within HEALTH_TIMEOUT_MS. */
 async function probe(url: string): Promise<'ok' | 'unreachable'> {
@@ -33,7 +22,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
 
   app.get(
     '/health',
-    { schema: { tags: ['health'], summary: 'Service health', response: { 200: HealthAnswer } } },
+    { schema: { tags: ['health'], summary: 'Service health', response: { 200: ApiHealth } } },
     async () => ({
       status: 'ok' as const,
       model: { loaded: detector.loaded, name: detector.model },

@@ -1,10 +1,15 @@
 /** emotion-api's GET /health answer (DESIGN §4). Pure data: safe to import in browsers. */
 import { type Static, Type } from '@sinclair/typebox';
 
-/** Answer of GET /health: liveness, the model's state and whether auth-server answers. */
+/**
+ * Answer of GET /health: liveness, the model's state, whether auth-server answers, and the
+ * revocation feed's state (DESIGN §7): `live` while its stream is connected, `stale` when it is
+ * down or not configured (tokens are then checked by expiry alone).
+ */
 export const ApiHealth = Type.Object({
   status: Type.Literal('ok'),
   model: Type.Object({ loaded: Type.Boolean(), name: Type.String() }),
   authServer: Type.Union([Type.Literal('ok'), Type.Literal('unreachable')]),
+  revocations: Type.Union([Type.Literal('live'), Type.Literal('stale')]),
 });
 export type ApiHealth = Static<typeof ApiHealth>;

@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import type { Health } from '../../src/api/types.js';
 import { statusOf } from '../../src/status/serviceStatus.js';
 
-const healthy: Health = { status: 'ok', model: { loaded: true, name: 'fer' }, authServer: 'ok' };
+const healthy: Health = {
+  status: 'ok',
+  model: { loaded: true, name: 'fer' },
+  authServer: 'ok',
+  revocations: 'live',
+};
 
 test('statusOf: both services up allows everything', () => {
   const status = statusOf(healthy, false);
