@@ -12,7 +12,7 @@ import {
 } from '@emotion-app/protocol/jwt';
 import { AuthError } from '../errors.js';
 import { type AsymmetricAlgorithm, createJwksKeySource, type JwksKeySource } from './jwks.js';
-import type { RevocationChecker } from './revocation-feed.js';
+import type { RevocationChecker } from './revocation-feed.types.js';
 import { VerifiedTokenCache } from './token-cache.js';
 
 export type { HmacAlgorithm } from '@emotion-app/protocol/jwt';
