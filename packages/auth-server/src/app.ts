@@ -30,7 +30,11 @@ import { authHandlers } from './routes/auth.js';
 import { systemHandlers } from './routes/system.js';
 import { userHandlers } from './routes/users.js';
 import { createThrottleStore, Throttle, ThrottledError, type ThrottleStore } from './throttle/index.js';
-import { JwtService } from './tokens/jwt.js';
+import { KeyRing } from './keys/ring.js';
+import { RevocationFeed } from './revocations/feed.js';
+import { keyHandlers } from './routes/keys.js';
+import { revocationHandlers } from './routes/revocations.js';
+import { type AccessTokens, JwtService, RingJwtService } from './tokens/jwt.js';
 import { deriveKey } from './tokens/opaque.js';
 
 export interface BuildOptions {
@@ -93,10 +97,36 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       }),
     config.throttle,
   );
+  let keys: KeyRing | undefined;
+  let jwt: AccessTokens;
+  try {
+    if (config.jwt.alg === 'HS256') jwt = new JwtService(config.jwt);
+    else {
+      keys = await KeyRing.open(db, {
+        alg: config.jwt.alg,
+        secret: config.jwt.secret,
+        accessTtlSeconds: config.jwt.accessTtlSeconds,
+        rotationDelaySeconds: config.jwt.rotationDelaySeconds,
+        log: app.log.child({ component: 'keys' }),
+      });
+      jwt = new RingJwtService(config.jwt, keys);
+    }
+  } catch (err) {
+    await throttle.close();
+    if (closeDb) await db.destroy();
+    throw err;
+  }
+  const revocations = new RevocationFeed(db, {
+    accessTtlSeconds: config.jwt.accessTtlSeconds,
+    log: app.log.child({ component: 'revocations' }),
+  });
   const ctx: AppContext = {
     config,
     db,
-    jwt: new JwtService(config.jwt),
+    jwt,
+    keys,
+    revocations,
+    startedAt: new Date(),
     hasher: new PasswordHasher(config.argon2),
     throttle,
     mailWorker,
@@ -121,7 +151,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     }
   });
 
+  // Open event streams would keep the HTTP server from closing: end them first.
+  app.addHook('preClose', async () => {
+    revocations.endStreams();
+  });
   app.addHook('onClose', async () => {
+    keys?.close();
+    await revocations.close();
     await mailWorker.stop();
     await throttle.close();
     if (closeDb) await db.destroy();
@@ -180,7 +216,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const devOutbox = !config.isProduction && !config.smtpUrl;
   registerEndpoints(
     app,
-    { ...authHandlers(ctx), ...userHandlers(ctx), ...systemHandlers(ctx) },
+    {
+      ...authHandlers(ctx),
+      ...userHandlers(ctx),
+      ...systemHandlers(ctx),
+      ...keyHandlers(ctx),
+      ...revocationHandlers(ctx),
+    },
     { skip: devOutbox ? [] : ['devOutbox'] },
   );
 

@@ -17,7 +17,9 @@ import {
   LogLevel,
   loadEnv,
   NodeEnv,
+  integer,
   number,
+  oneOf,
   Port,
   Secret,
   TrustProxy,
@@ -54,6 +56,16 @@ const ThrottleLimitsField: EnvField<ThrottleLimits> = {
 
 const positive = (max: number) => (n: number) => n > 0 && n <= max;
 
+/** How access tokens are signed (DESIGN §7): a key pair from the key ring, or HS256 with JWT_SECRET_KEY. */
+export const JWT_ALGS = ['ES256', 'RS256', 'EdDSA', 'HS256'] as const;
+export type JwtAlg = (typeof JWT_ALGS)[number];
+
+/**
+ * The default of `JWT_ALG`. DESIGN §7 makes it `ES256`; it stays `HS256` until emotion-api verifies
+ * through the JWKS, and then this one line flips.
+ */
+export const DEFAULT_JWT_ALG: JwtAlg = 'HS256';
+
 /** auth-server's environment (DESIGN §2, §7); `.env.example` lists exactly these variables. */
 export const authServerEnv = {
   nodeEnv: NodeEnv,
@@ -64,6 +76,14 @@ export const authServerEnv = {
   /** PostgreSQL; unset = embedded PGlite in `DATA_DIR/auth`. */
   databaseUrl: url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'] }),
   jwtSecret: Secret('JWT_SECRET_KEY', { devFile: DEV_JWT_SECRET_FILE }),
+  jwtAlg: oneOf('JWT_ALG', JWT_ALGS, DEFAULT_JWT_ALG),
+  keyRotationDelaySeconds: integer('KEY_ROTATION_DELAY_SECONDS', 600, 0, 30 * 24 * 3600),
+  revocationHeartbeatSeconds: number(
+    'REVOCATION_HEARTBEAT_SECONDS',
+    15,
+    'a positive number of seconds (≤ 3600)',
+    positive(3600),
+  ),
   jwtMaxAgeMinutes: number('JWT_MAXAGE', 15, 'a positive number of minutes (≤ 1440)', positive(1440)),
   refreshTokenDays: number('REFRESH_TOKEN_DAYS', 30, 'a positive number of days', positive(3650)),
   sessionMaxDays: number('SESSION_MAX_DAYS', 90, 'a positive number of days (≤ 3650)', positive(3650)),
@@ -93,7 +113,12 @@ export interface Config {
   /** PostgreSQL connection string; undefined means embedded PGlite in `DATA_DIR/auth`. */
   databaseUrl: string | undefined;
   jwt: {
-    /** The HMAC key is the UTF-8 bytes of this string. */
+    /** JWT_ALG: ES256/RS256/EdDSA sign with the key ring (keys/), HS256 with `secret`. */
+    alg: JwtAlg;
+    /**
+     * JWT_SECRET_KEY: the HMAC key in HS256 mode (its UTF-8 bytes); in every mode the root of the
+     * keys that seal private signing keys and mail at rest and derive refresh chains.
+     */
     secret: string;
     /** True when the secret came from `DATA_DIR/dev-jwt-secret`. */
     generatedSecret: boolean;
@@ -101,6 +126,12 @@ export interface Config {
     accessTtlSeconds: number;
     issuer: string;
     audience: string;
+    /** KEY_ROTATION_DELAY_SECONDS: how long a rotated-in key is published before it signs. */
+    rotationDelaySeconds: number;
+  };
+  revocations: {
+    /** REVOCATION_HEARTBEAT_SECONDS: the stream's `: heartbeat` comment interval. */
+    heartbeatSeconds: number;
   };
   refreshTokenDays: number;
   /** Absolute session lifetime in days (SESSION_MAX_DAYS): refresh answers 401 session_expired after it. */
@@ -159,12 +190,15 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: e.dataDir,
     databaseUrl: e.databaseUrl,
     jwt: {
+      alg: e.jwtAlg,
       secret: e.jwtSecret.value,
       generatedSecret: e.jwtSecret.fromDevFile,
       accessTtlSeconds: Math.max(1, Math.round(e.jwtMaxAgeMinutes * 60)),
       issuer: e.jwtIssuer,
       audience: e.jwtAudience,
+      rotationDelaySeconds: e.keyRotationDelaySeconds,
     },
+    revocations: { heartbeatSeconds: e.revocationHeartbeatSeconds },
     refreshTokenDays: e.refreshTokenDays,
     sessionMaxDays: e.sessionMaxDays,
     serviceKey: e.serviceKey.value,

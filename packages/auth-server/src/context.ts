@@ -5,12 +5,20 @@ import type { Db } from './db/connect.js';
 import type { MailWorker } from './mail/worker.js';
 import type { PasswordHasher } from './passwords/hash.js';
 import type { Throttle } from './throttle/index.js';
-import type { JwtService } from './tokens/jwt.js';
+import type { KeyRing } from './keys/ring.js';
+import type { RevocationFeed } from './revocations/feed.js';
+import type { AccessTokens } from './tokens/jwt.js';
 
 export interface AppContext {
   config: Config;
   db: Db;
-  jwt: JwtService;
+  jwt: AccessTokens;
+  /** The signing-key ring; undefined with JWT_ALG=HS256. */
+  keys: KeyRing | undefined;
+  /** The revocation feed: pages, purge, the notifier of the streams. */
+  revocations: RevocationFeed;
+  /** When this app started (the createdAt of the HS256 key in GET /api/admin/keys). */
+  startedAt: Date;
   hasher: PasswordHasher;
   throttle: Throttle;
   mailWorker: MailWorker;

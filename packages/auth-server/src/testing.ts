@@ -15,8 +15,12 @@ import { loadConfig } from './config.js';
 export interface TestAuthServer {
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   url: string;
-  /** Its JWT_SECRET_KEY (what verifiers need as their secret). */
+  /** Its JWT_SECRET_KEY (what verifiers need as their secret with JWT_ALG=HS256). */
   secret: string;
+  /** Its JWT_ALG (HS256 unless given). */
+  alg: string;
+  /** `${url}/.well-known/jwks.json` (empty key list with HS256). */
+  jwksUrl: string;
   /** Its SERVICE_KEY (what introspection and the revocation feed need). */
   serviceKey: string;
   /** Its DATA_DIR (dev-jwt-secret and dev-service-key live there when not given). */
@@ -33,7 +37,10 @@ export interface TestAuthServer {
 /**
  * Starts auth-server for a test. `env` overrides the defaults: `NODE_ENV=test`, silent logs, a
  * random JWT_SECRET_KEY and SERVICE_KEY (pass `''` to have the development files generated),
- * a new temporary DATA_DIR, PORT 0.
+ * `JWT_ALG=HS256` (pass `ES256`, `RS256` or `EdDSA` for signing keys and the JWKS at
+ * `${url}/.well-known/jwks.json`), a new temporary DATA_DIR, PORT 0. Any other variable of
+ * auth-server's `.env.example` may be given too (e.g. `KEY_ROTATION_DELAY_SECONDS`,
+ * `REVOCATION_HEARTBEAT_SECONDS`, `DATABASE_URL`).
  *
  * @example
  * ```ts
@@ -53,6 +60,9 @@ export async function startTestAuthServer(env: Record<string, string> = {}): Pro
     PORT: '0',
     JWT_SECRET_KEY: randomBytes(32).toString('base64url'),
     SERVICE_KEY: randomBytes(32).toString('base64url'),
+    // Pinned, so other packages' tests keep their shared-secret setup whatever auth-server's
+    // default: pass JWT_ALG (ES256, RS256, EdDSA) to test against the JWKS.
+    JWT_ALG: 'HS256',
     ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
     ...env,
   });
@@ -92,6 +102,8 @@ export async function startTestAuthServer(env: Record<string, string> = {}): Pro
   return {
     url,
     secret: config.jwt.secret,
+    alg: config.jwt.alg,
+    jwksUrl: `${url}/.well-known/jwks.json`,
     serviceKey: config.serviceKey,
     dataDir: config.dataDir,
     mailToken,

@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_init.js';
 import * as m0002 from './migrations/0002_bound_tokens_sealed_mail.js';
+import * as m0003 from './migrations/0003_signing_keys_revocations.js';
 
 /** Numbered migrations, in order. Add new files as `000N_name.ts` and list them here. */
 const migrations: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_bound_tokens_sealed_mail': m0002,
+  '0003_signing_keys_revocations': m0003,
 };
 
 class StaticProvider implements MigrationProvider {

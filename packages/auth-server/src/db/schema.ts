@@ -90,6 +90,39 @@ export interface AuthEventsTable {
   created_at: Timestamp;
 }
 
+/** A key of the ring (keys/): status derived from `activates_at` (DESIGN §7). */
+export interface SigningKeysTable {
+  /** RFC 7638 thumbprint of the public JWK. */
+  kid: string;
+  alg: 'ES256' | 'RS256' | 'EdDSA';
+  /** The public JWK as JSON (kty and public members only). */
+  public_jwk: string;
+  /** PKCS#8 DER of the private key, sealed (crypto/sealing.ts, AAD `signing_keys:<kid>`). */
+  sealed_private: string;
+  created_at: Timestamp;
+  activates_at: Timestamp;
+}
+
+export type RevocationEventType = 'session_revoked' | 'user_tokens_revoked' | 'user_deleted';
+
+/** The revocation feed (revocations/); `id` orders the feed and is its cursor. */
+export interface RevocationEventsTable {
+  /** bigint, as a string (pg's int8). */
+  id: Generated<string>;
+  type: RevocationEventType;
+  sid: string | null;
+  sub: string | null;
+  /** Unix seconds (int8 as a string when read). */
+  not_before: ColumnType<string | null, number | null | undefined, number | null>;
+  at: Timestamp;
+}
+
+export interface RevocationFeedStateTable {
+  id: ColumnType<number, number | undefined, number>;
+  /** Highest purged event id (int8 as a string when read). */
+  purged_through: ColumnType<string, number | string | undefined, number | string>;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -97,6 +130,9 @@ export interface Database {
   one_time_tokens: OneTimeTokensTable;
   mail_outbox: MailOutboxTable;
   auth_events: AuthEventsTable;
+  signing_keys: SigningKeysTable;
+  revocation_events: RevocationEventsTable;
+  revocation_feed_state: RevocationFeedStateTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -25,7 +25,7 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
       throw invalidToken('The Authorization header must be "Bearer <token>".');
     throw invalidToken('Send an access token as "Authorization: Bearer <token>".');
   }
-  const claims = ctx.jwt.verify(token);
+  const claims = await ctx.jwt.verify(token);
   const session = await findLiveSession(ctx.db, claims.sid);
   if (!session || session.user_id !== claims.sub) throw invalidToken('The session has ended. Sign in again.');
   return { userId: claims.sub, sessionId: claims.sid, claims };

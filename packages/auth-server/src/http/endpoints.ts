@@ -40,6 +40,7 @@ const SECURITY: Record<Endpoint['auth'], { security?: Record<string, string[]>[]
   'optional-bearer': {},
   bearer: { security: [{ bearerAuth: [] }] },
   'service-key': { security: [{ serviceKey: [] }] },
+  'service-key-or-admin': { security: [{ serviceKey: [] }, { bearerAuth: [] }] },
 };
 
 function routeSchema(endpoint: Endpoint) {

@@ -10,6 +10,7 @@ import { invalidOrExpiredToken } from '../errors.js';
 import { recordAuthEvent } from '../events/auth-events.js';
 import { enqueueMail, outboxKey } from '../mail/outbox.js';
 import { passwordChangedMail, resetPasswordMail } from '../mail/templates.js';
+import { insertUserTokensRevoked } from '../revocations/repository.js';
 import { revokeUserSessions } from '../sessions/repository.js';
 import { consumeOneTimeToken, invalidateOneTimeTokens, issueOneTimeToken } from '../tokens/one-time.js';
 import { sha256 } from '../tokens/opaque.js';
@@ -105,9 +106,12 @@ export async function resetPassword(
       .where('id', '=', userId)
       .where('email_verified_at', 'is', null)
       .execute();
+    // Tokens of the user issued before now are dead, whatever their session (DESIGN §7).
+    await insertUserTokensRevoked(trx, userId, Math.floor(Date.now() / 1000));
     return revokeUserSessions(trx, userId, 'password_reset');
   });
   if (revoked === undefined) throw invalidOrExpiredToken();
+  ctx.revocations.wake();
   await recordAuthEvent(ctx.db, ctx.log, {
     type: 'password_reset',
     userId: pending.userId,
@@ -142,6 +146,7 @@ export async function changePassword(
     return revokeUserSessions(trx, user.id, 'password_changed', auth.sessionId);
   });
   ctx.mailWorker.kick();
+  if (revoked > 0) ctx.revocations.wake();
   await recordAuthEvent(ctx.db, ctx.log, {
     type: 'password_changed',
     userId: user.id,

@@ -106,7 +106,7 @@ export function authHandlers(ctx: AppContext): AuthRouteHandlers {
 
     async introspect(request) {
       requireServiceKey(ctx, request);
-      const claims = ctx.jwt.tryVerify(request.body.token);
+      const claims = await ctx.jwt.tryVerify(request.body.token);
       if (!claims) return { active: false };
       const session = await findLiveSession(ctx.db, claims.sid);
       if (!session || session.user_id !== claims.sub) return { active: false };

@@ -52,6 +52,7 @@ export function userHandlers(
       if (!UUID.test(id) || !(await revokeSession(ctx.db, auth.userId, id, 'revoked_by_user'))) {
         throw notFound('No such session.');
       }
+      ctx.revocations.wake();
       await recordAuthEvent(ctx.db, ctx.log, {
         type: 'session_revoked',
         userId: auth.userId,

@@ -15,6 +15,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { randomToken, sha256, successorToken } from '../tokens/opaque.js';
+import { revokeSession } from './repository.js';
 
 export const GRACE_MS = 10_000;
 
@@ -86,11 +87,7 @@ export async function rotateRefreshToken(
     const ids = { sessionId: row.session_id, userId: row.user_id };
     const sessionEndsAt = new Date(row.session_created_at).getTime() + limits.sessionMaxMs;
     if (sessionEndsAt <= now()) {
-      await trx
-        .updateTable('sessions')
-        .set({ revoked_at: new Date(now()), revoked_reason: 'session_expired' })
-        .where('id', '=', row.session_id)
-        .execute();
+      await revokeSession(trx, row.user_id, row.session_id, 'session_expired', new Date(now()));
       return { kind: 'session_expired', ...ids } as const;
     }
 
@@ -109,11 +106,7 @@ export async function rotateRefreshToken(
           .execute();
         return { kind: 'rotated', refreshToken: next, ...ids } as const;
       }
-      await trx
-        .updateTable('sessions')
-        .set({ revoked_at: new Date(), revoked_reason: 'refresh_token_reused' })
-        .where('id', '=', row.session_id)
-        .execute();
+      await revokeSession(trx, row.user_id, row.session_id, 'refresh_token_reused');
       return { kind: 'reused', ...ids } as const;
     }
 

@@ -49,6 +49,7 @@ export async function refreshSession(
       result.reason === 'expired' ? 'The refresh token has expired.' : 'The refresh token is invalid.',
     );
   }
+  if (result.kind === 'reused' || result.kind === 'session_expired') ctx.revocations.wake();
   if (result.kind === 'reused') {
     await recordAuthEvent(ctx.db, ctx.log, {
       type: 'refresh_token_reused',
@@ -100,6 +101,7 @@ export async function logout(ctx: AppContext, req: LogoutRequest, client: Client
   else if (req.scope === 'others')
     revoked = await revokeUserSessions(ctx.db, who.userId, 'logout_others', who.sessionId);
   else revoked = (await revokeSession(ctx.db, who.userId, who.sessionId, 'logout')) ? 1 : 0;
+  if (revoked > 0) ctx.revocations.wake();
   await recordAuthEvent(ctx.db, ctx.log, {
     type: 'logout',
     userId: who.userId,

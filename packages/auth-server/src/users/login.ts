@@ -55,7 +55,7 @@ export async function login(
     userId: user.id,
     email,
     ...client,
-    detail: { sessionId: ctx.jwt.tryVerify(session.accessToken)?.sid, knownDevice },
+    detail: { sessionId: (await ctx.jwt.tryVerify(session.accessToken))?.sid, knownDevice },
   });
   return { session, deviceToken: createDeviceToken(ctx.config.jwt.secret, user.id) };
 }

@@ -18,6 +18,8 @@ export function testConfig(env: Record<string, string> = {}, overrides: Partial<
   const base = loadConfig({
     JWT_SECRET_KEY: TEST_SECRET,
     SERVICE_KEY: TEST_SERVICE_KEY,
+    // The existing suites pin the seed's shared-secret mode; the key-ring suites pass JWT_ALG.
+    JWT_ALG: 'HS256',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     ...env,

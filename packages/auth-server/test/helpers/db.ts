@@ -21,7 +21,8 @@ export interface Dialect {
   open(): Promise<TestDb>;
 }
 
-const TABLES = 'users, sessions, refresh_tokens, one_time_tokens, mail_outbox, auth_events';
+const TABLES =
+  'users, sessions, refresh_tokens, one_time_tokens, mail_outbox, auth_events, signing_keys, revocation_events';
 let sharedPglite: Promise<Db> | undefined;
 
 /** One in-memory PGlite per test process (starting one costs seconds), emptied for every test. */
@@ -34,6 +35,7 @@ const pglite: Dialect = {
     });
     const db = await sharedPglite;
     await sql.raw(`TRUNCATE ${TABLES} RESTART IDENTITY CASCADE`).execute(db);
+    await sql`UPDATE revocation_feed_state SET purged_through = 0`.execute(db);
     return { db, cleanup: async () => {} };
   },
 };

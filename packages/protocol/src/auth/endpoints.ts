@@ -9,6 +9,7 @@ import {
   HealthResponse,
   IntrospectBody,
   IntrospectResponse,
+  JwksResponse,
   LoginBody,
   LogoutBody,
   LogoutScope,
@@ -16,8 +17,13 @@ import {
   RefreshBody,
   RegisterBody,
   ResetPasswordBody,
+  RevocationCursor,
+  RevocationsQuery,
+  RevocationsResponse,
+  RotateKeysBody,
   Session,
   SessionsResponse,
+  SigningKeysResponse,
   StatusMessage,
   UpdateUserBody,
   UserResponse,
@@ -30,9 +36,10 @@ export const NoContent = Type.Null({ description: 'No content' });
 
 /**
  * Who may call: anyone; a user's access token as Bearer; a Bearer that is optional (logout also
- * takes a refresh token); or the service key as Bearer (DESIGN §7).
+ * takes a refresh token); the service key as Bearer (DESIGN §7); or either the service key or
+ * the access token of a user whose role is admin.
  */
-export type EndpointAuth = 'none' | 'bearer' | 'optional-bearer' | 'service-key';
+export type EndpointAuth = 'none' | 'bearer' | 'optional-bearer' | 'service-key' | 'service-key-or-admin';
 
 /** One route of the table. */
 export interface Endpoint {
@@ -239,6 +246,66 @@ export const authEndpoints = {
     auth: 'none',
     tags: ['development'],
     description: 'Development only: absent (404) in production or when SMTP_URL is set.',
+  },
+  jwks: {
+    name: 'jwks',
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    status: 200,
+    response: JwksResponse,
+    auth: 'none',
+    tags: ['keys'],
+    description:
+      'The public keys (next, current and previous) that verify access tokens, with ' +
+      '`Cache-Control: public, max-age=300`. Empty with JWT_ALG=HS256.',
+  },
+  listSigningKeys: {
+    name: 'listSigningKeys',
+    method: 'GET',
+    path: '/api/admin/keys',
+    status: 200,
+    response: SigningKeysResponse,
+    auth: 'service-key-or-admin',
+    tags: ['keys'],
+  },
+  rotateSigningKeys: {
+    name: 'rotateSigningKeys',
+    method: 'POST',
+    path: '/api/admin/keys/rotate',
+    body: Type.Optional(RotateKeysBody),
+    status: 200,
+    response: SigningKeysResponse,
+    auth: 'service-key-or-admin',
+    tags: ['keys'],
+    description:
+      'Publishes a new key at once; it signs after KEY_ROTATION_DELAY_SECONDS, or at once with ' +
+      '`immediate: true`. 409 `conflict` with JWT_ALG=HS256.',
+  },
+  revocations: {
+    name: 'revocations',
+    method: 'GET',
+    path: '/api/auth/revocations',
+    query: RevocationsQuery,
+    status: 200,
+    response: RevocationsResponse,
+    auth: 'service-key',
+    tags: auth,
+    description:
+      'Revocation events after `since` (ordered by id; a full resync without it). 410 ' +
+      '`cursor_expired` when `since` is older than the retained events.',
+  },
+  revocationStream: {
+    name: 'revocationStream',
+    method: 'GET',
+    path: '/api/auth/revocations/stream',
+    query: Type.Object({ since: Type.Optional(RevocationCursor) }),
+    status: 200,
+    response: Type.String({ description: 'text/event-stream' }),
+    auth: 'service-key',
+    tags: auth,
+    description:
+      'The revocation events as Server-Sent Events (`id:` the event id, `event: revocation`); ' +
+      'resumes after `Last-Event-ID` or `since`; a `: heartbeat` comment every 15 s.',
   },
 } as const satisfies Record<string, Endpoint>;
 
