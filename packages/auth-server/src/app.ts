@@ -9,6 +9,7 @@ import {
   DEV_JWT_SECRET_FILE,
   DEV_SERVICE_KEY_FILE,
   problemPlugin,
+  registerSecurityHeaders,
 } from '@emotion-app/service-kit';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
@@ -21,7 +22,7 @@ import { type Db, openDb } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { recordAuthEvent } from './events/auth-events.js';
 import { registerEndpoints } from './http/endpoints.js';
-import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.js';
+import { API_CSP, docsContentSecurityPolicy } from './http/security-headers.js';
 import { developmentTransport, type MailTransport, smtpTransport } from './mail/transport.js';
 import { mailContentKey } from './mail/sealing.js';
 import { MailWorker } from './mail/worker.js';
@@ -181,7 +182,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     );
   }
 
-  await registerSecurityHeaders(app, config.isProduction);
+  await registerSecurityHeaders(app, { production: config.isProduction, csp: API_CSP });
   await app.register(cors, {
     origin: config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
     credentials: true,

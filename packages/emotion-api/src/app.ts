@@ -17,7 +17,7 @@ import {
   type AnyTokenVerifier,
 } from '@emotion-app/auth-client/server';
 import { CSRF_HEADER } from '@emotion-app/protocol';
-import { baseFastifyOptions, problemPlugin } from '@emotion-app/service-kit';
+import { baseFastifyOptions, problemPlugin, registerSecurityHeaders } from '@emotion-app/service-kit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authProxyRoutes } from './auth-proxy/auth-proxy.routes.js';
 import { SessionCookies } from './auth/cookies.js';
@@ -32,7 +32,7 @@ import { healthRoutes } from './health/health.routes.js';
 import { historyRoutes } from './history/history.routes.js';
 import { HistoryService } from './history/history.service.js';
 import { problemOptions } from './http/problems.js';
-import { registerSecurityHeaders } from './http/security-headers.js';
+import { contentSecurityPolicy } from './http/security-headers.js';
 import { BoundedQueue } from './model/bounded-queue.js';
 import { createEmotionDetector, type EmotionDetector } from './model/index.js';
 import { ImageStore } from './storage/image-store.js';
@@ -159,7 +159,10 @@ function createVerifier(config: Config, revocations: Revocations): AnyTokenVerif
 
 /** Security headers, cookies, CORS, multipart, rate limiting and the OpenAPI document at /docs. */
 async function registerPlugins(app: FastifyInstance, config: Config, cookies: SessionCookies): Promise<void> {
-  await registerSecurityHeaders(app, config.production);
+  await registerSecurityHeaders(app, {
+    production: config.production,
+    csp: contentSecurityPolicy(config.production),
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyCors, {
     origin: [...config.corsOrigins],

@@ -51,5 +51,6 @@ export { type BaseOptions, baseFastifyOptions, DEFAULT_BODY_LIMIT } from './fast
 export { type SerializedError, serializeError } from './fastify/error-serializer.js';
 export { fastifyErrorProblem } from './fastify/fastify-errors.js';
 export { type ProblemPluginOptions, problemPlugin, sendProblem } from './fastify/problem-plugin.js';
+export { type CspDirectives, registerSecurityHeaders } from './fastify/security-headers.js';
 export { fieldErrors, validationProblem } from './fastify/validation-errors.js';
 export { type ListenConfig, type RunServiceOptions, runService } from './run-service.js';

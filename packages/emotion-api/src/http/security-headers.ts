@@ -1,6 +1,3 @@
-import fastifyHelmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
-
 /**
  * The Content-Security-Policy of every response: the built web app (React + Mantine, served
  * under `/`) and `/docs` (swagger-ui) load scripts, styles and images only from this origin. No
@@ -24,23 +21,4 @@ export function contentSecurityPolicy(production: boolean): Record<string, strin
     'style-src': ["'self'", "'unsafe-inline'"],
     ...(production ? { 'upgrade-insecure-requests': [] } : {}),
   };
-}
-
-/** One year, as browsers' HSTS preload lists expect. */
-const HSTS_MAX_AGE_SEC = 365 * 24 * 60 * 60;
-
-/**
- * Browser security headers on every response (issue 10 #4, ASVS 3.4) with `@fastify/helmet`:
- * the CSP above, `X-Frame-Options: DENY`, `X-Content-Type-Options: nosniff`,
- * `Referrer-Policy: no-referrer`, helmet's cross-origin isolation headers, and
- * `Strict-Transport-Security` in production only (development runs on plain HTTP).
- */
-export async function registerSecurityHeaders(app: FastifyInstance, production: boolean): Promise<void> {
-  await app.register(fastifyHelmet, {
-    global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(production) },
-    strictTransportSecurity: production ? { maxAge: HSTS_MAX_AGE_SEC, includeSubDomains: true } : false,
-    xFrameOptions: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-  });
 }
