@@ -60,11 +60,8 @@ const positive = (max: number) => (n: number) => n > 0 && n <= max;
 export const JWT_ALGS = ['ES256', 'RS256', 'EdDSA', 'HS256'] as const;
 export type JwtAlg = (typeof JWT_ALGS)[number];
 
-/**
- * The default of `JWT_ALG`. DESIGN §7 makes it `ES256`; it stays `HS256` until emotion-api verifies
- * through the JWKS, and then this one line flips.
- */
-export const DEFAULT_JWT_ALG: JwtAlg = 'HS256';
+/** The default of `JWT_ALG` (DESIGN §7): asymmetric, so verifiers hold no key that can mint tokens. */
+export const DEFAULT_JWT_ALG: JwtAlg = 'ES256';
 
 /** auth-server's environment (DESIGN §2, §7); `.env.example` lists exactly these variables. */
 export const authServerEnv = {
