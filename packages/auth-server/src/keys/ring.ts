@@ -5,18 +5,12 @@
  * signed has expired: the successor's activation + JWT_MAXAGE + 60 s; then deleted). Every
  * instance derives the same statuses from the same rows, re-reads them every 5 s, and at once
  * (at most once a second) when it meets an unknown kid, so a rotation through one instance is
- * seen by all.
+ * seen by all. The status derivation and the check of a row's public key are in statuses.ts;
+ * this file keeps the ring's cache of imported and opened keys and its reload loop.
  */
 import type { KeyObject } from 'node:crypto';
-import type { JwksResponse, SigningKeyInfo, SigningKeyStatus } from '@emotion-app/protocol';
-import {
-  type AsymmetricAlgorithm,
-  jwkThumbprint,
-  keyAlgorithm,
-  type PublicJwk,
-  publicKeyFromJwk,
-  type TokenHeader,
-} from '@emotion-app/protocol/jwt';
+import type { JwksResponse, SigningKeyInfo } from '@emotion-app/protocol';
+import type { AsymmetricAlgorithm, TokenHeader } from '@emotion-app/protocol/jwt';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/connect.js';
 import { newKeyMaterial, openPrivateKey, signingKeySealingKey } from './material.js';
@@ -28,6 +22,16 @@ import {
   type SigningKeyRow,
   withRingLock,
 } from './repository.js';
+import {
+  checkedKey,
+  deriveStatuses,
+  type CheckedKey,
+  checkedKeyActivation,
+  type KeyStatus,
+  rowActivation,
+} from './statuses.js';
+
+export { deriveStatuses, type KeyStatus } from './statuses.js';
 
 /** A previous key stays published this long after its successor's activation, beyond JWT_MAXAGE. */
 export const PREVIOUS_KEY_GRACE_MS = 60_000;
@@ -52,48 +56,6 @@ export interface KeyRingOptions {
   now?: () => number;
 }
 
-/** A key with its status at some instant. */
-export interface KeyStatus<R> {
-  key: R;
-  status: SigningKeyStatus;
-}
-
-/**
- * Derives the statuses of keys sorted by activation (oldest first) at `nowMs`: the keys still
- * published (`live`, oldest first) and the previous keys past their retention (`expired`).
- */
-export function deriveStatuses<R>(
-  keys: readonly R[],
-  activation: (key: R) => Date,
-  nowMs: number,
-  retentionMs: number,
-): { live: KeyStatus<R>[]; expired: R[] } {
-  let current = -1;
-  keys.forEach((key, i) => {
-    if (activation(key).getTime() <= nowMs) current = i;
-  });
-  const live: KeyStatus<R>[] = [];
-  const expired: R[] = [];
-  keys.forEach((key, i) => {
-    if (i > current) live.push({ key, status: 'next' });
-    else if (i === current) live.push({ key, status: 'current' });
-    else if (activation(keys[i + 1] as R).getTime() + retentionMs > nowMs)
-      live.push({ key, status: 'previous' });
-    else expired.push(key);
-  });
-  return { live, expired };
-}
-
-/** A row whose public key has been imported and checked. */
-interface Entry {
-  row: SigningKeyRow;
-  jwk: PublicJwk;
-  publicKey: KeyObject;
-}
-
-const rowActivation = (row: SigningKeyRow) => row.activates_at;
-const entryActivation = (entry: Entry) => entry.row.activates_at;
-
 /** The key that signs now. */
 export interface SigningKey {
   kid: string;
@@ -107,8 +69,8 @@ export class KeyRing {
   readonly #sealing: Buffer;
   readonly #now: () => number;
   readonly #retentionMs: number;
-  #entries: Entry[] = [];
-  #byKid = new Map<string, Entry>();
+  #entries: CheckedKey[] = [];
+  #byKid = new Map<string, CheckedKey>();
   readonly #privateKeys = new Map<string, KeyObject>();
   #timer: NodeJS.Timeout | undefined;
   #reloading: Promise<void> | undefined;
@@ -149,7 +111,7 @@ export class KeyRing {
   async #load(): Promise<void> {
     const rows = await listSigningKeys(this.#db);
     const { live, expired } = deriveStatuses(rows, rowActivation, this.#now(), this.#retentionMs);
-    const entries: Entry[] = [];
+    const entries: CheckedKey[] = [];
     for (const { key: row } of live) {
       const entry = this.#import(row);
       if (entry) entries.push(entry);
@@ -166,15 +128,11 @@ export class KeyRing {
   }
 
   /** Imports a row's public key; undefined (and an error logged) for a row that does not check out. */
-  #import(row: SigningKeyRow): Entry | undefined {
+  #import(row: SigningKeyRow): CheckedKey | undefined {
     const known = this.#byKid.get(row.kid);
     if (known && known.row.public_jwk === row.public_jwk) return { ...known, row };
     try {
-      const jwk = JSON.parse(row.public_jwk) as PublicJwk;
-      const publicKey = publicKeyFromJwk(jwk as unknown as Record<string, unknown>);
-      if (jwkThumbprint(jwk) !== row.kid) throw new Error('kid is not the thumbprint of the public key');
-      if (keyAlgorithm(publicKey) !== row.alg) throw new Error(`the public key does not fit ${row.alg}`);
-      return { row, jwk, publicKey };
+      return checkedKey(row);
     } catch (err) {
       this.#options.log.error({ err, kid: row.kid }, 'key ring: ignoring an unusable signing key');
       return undefined;
@@ -191,8 +149,8 @@ export class KeyRing {
   }
 
   /** The published keys with their status now, newest first. */
-  #statuses(): KeyStatus<Entry>[] {
-    return deriveStatuses(this.#entries, entryActivation, this.#now(), this.#retentionMs).live.reverse();
+  #statuses(): KeyStatus<CheckedKey>[] {
+    return deriveStatuses(this.#entries, checkedKeyActivation, this.#now(), this.#retentionMs).live.reverse();
   }
 
   /** The key that signs now; throws when the ring has none (or cannot open it). */

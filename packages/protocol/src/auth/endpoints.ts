@@ -1,6 +1,7 @@
 /**
  * auth-server's routes (DESIGN §3) as one table: auth-server registers its routes from it and
- * `AuthClient` calls through it, so a path, method or schema is written once. Browser-safe.
+ * `AuthClient` calls through it, so a path, method or schema is written once. The routes of the
+ * signing keys and the revocation feed are in key-revocation-endpoints.ts. Browser-safe.
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import {
@@ -9,7 +10,6 @@ import {
   HealthResponse,
   IntrospectBody,
   IntrospectResponse,
-  JwksResponse,
   LoginBody,
   LogoutBody,
   LogoutScope,
@@ -17,19 +17,15 @@ import {
   RefreshBody,
   RegisterBody,
   ResetPasswordBody,
-  RevocationCursor,
-  RevocationsQuery,
-  RevocationsResponse,
-  RotateKeysBody,
   Session,
   SessionsResponse,
-  SigningKeysResponse,
   StatusMessage,
   UpdateUserBody,
   UserResponse,
   VerifyBody,
   VerifyResponse,
 } from './contract.js';
+import { keyRevocationEndpoints } from './key-revocation-endpoints.js';
 
 /** The answer of a 204: no body. */
 export const NoContent = Type.Null({ description: 'No content' });
@@ -247,66 +243,7 @@ export const authEndpoints = {
     tags: ['development'],
     description: 'Development only: absent (404) in production or when SMTP_URL is set.',
   },
-  jwks: {
-    name: 'jwks',
-    method: 'GET',
-    path: '/.well-known/jwks.json',
-    status: 200,
-    response: JwksResponse,
-    auth: 'none',
-    tags: ['keys'],
-    description:
-      'The public keys (next, current and previous) that verify access tokens, with ' +
-      '`Cache-Control: public, max-age=300`. Empty with JWT_ALG=HS256.',
-  },
-  listSigningKeys: {
-    name: 'listSigningKeys',
-    method: 'GET',
-    path: '/api/admin/keys',
-    status: 200,
-    response: SigningKeysResponse,
-    auth: 'service-key-or-admin',
-    tags: ['keys'],
-  },
-  rotateSigningKeys: {
-    name: 'rotateSigningKeys',
-    method: 'POST',
-    path: '/api/admin/keys/rotate',
-    body: Type.Optional(RotateKeysBody),
-    status: 200,
-    response: SigningKeysResponse,
-    auth: 'service-key-or-admin',
-    tags: ['keys'],
-    description:
-      'Publishes a new key at once; it signs after KEY_ROTATION_DELAY_SECONDS, or at once with ' +
-      '`immediate: true`. 409 `conflict` with JWT_ALG=HS256.',
-  },
-  revocations: {
-    name: 'revocations',
-    method: 'GET',
-    path: '/api/auth/revocations',
-    query: RevocationsQuery,
-    status: 200,
-    response: RevocationsResponse,
-    auth: 'service-key',
-    tags: auth,
-    description:
-      'Revocation events after `since` (ordered by id; a full resync without it). 410 ' +
-      '`cursor_expired` when `since` is older than the retained events.',
-  },
-  revocationStream: {
-    name: 'revocationStream',
-    method: 'GET',
-    path: '/api/auth/revocations/stream',
-    query: Type.Object({ since: Type.Optional(RevocationCursor) }),
-    status: 200,
-    response: Type.String({ description: 'text/event-stream' }),
-    auth: 'service-key',
-    tags: auth,
-    description:
-      'The revocation events as Server-Sent Events (`id:` the event id, `event: revocation`); ' +
-      'resumes after `Last-Event-ID` or `since`; a `: heartbeat` comment every 15 s.',
-  },
+  ...keyRevocationEndpoints,
 } as const satisfies Record<string, Endpoint>;
 
 /** The table's type; `AuthEndpointName` its keys. */
