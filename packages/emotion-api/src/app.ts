@@ -35,6 +35,7 @@ import { problemOptions } from './http/problems.js';
 import { contentSecurityPolicy } from './http/security-headers.js';
 import { BoundedQueue } from './model/bounded-queue.js';
 import { createEmotionDetector, type EmotionDetector } from './model/index.js';
+import { modelRoutes } from './models/models.routes.js';
 import { ImageStore } from './storage/image-store.js';
 import { registerWebApp } from './web/web.routes.js';
 
@@ -67,6 +68,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(authProxyRoutes, { ctx });
   await app.register(detectionRoutes, { ctx });
   await app.register(historyRoutes, { ctx });
+  await app.register(modelRoutes, { ctx });
   await app.register(healthRoutes, { ctx });
   if (config.webDist) await registerWebApp(app, config.webDist);
 

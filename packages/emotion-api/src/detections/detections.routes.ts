@@ -1,9 +1,10 @@
 /** POST /detect: one uploaded image in, the emotion of every face out, stored in the caller's history. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ProblemError } from '@emotion-app/protocol';
-import { Detection } from '@emotion-app/protocol/emotion';
+import { Detection, detectQuerySchema } from '@emotion-app/protocol/emotion';
 import type { RouteOptions } from '../context.js';
 import { ProblemResponses, secured } from '../http/schemas.js';
+import { DEFAULT_MODEL, MODEL_IDS } from '../models/models.catalogue.js';
 import { receiveImage } from './detections.upload.js';
 
 export const detectionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
@@ -32,8 +33,11 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
           'Answers the largest face at the top level and every face in `faces`. 422 no_face_detected or ' +
           'low_confidence (still stored), 413 payload_too_large / image_too_large, 415 unsupported_media_type, ' +
           `503 server_busy with Retry-After when ${config.detectQueueMax} uploads already wait for the ` +
-          `${config.modelWorkers} image slot(s) (DETECT_QUEUE_MAX).`,
+          `${config.modelWorkers} image slot(s) (DETECT_QUEUE_MAX). \`model\` picks one of GET /models ` +
+          `(absent: \`${DEFAULT_MODEL.id}\`); another id is 400 validation_failed before the upload is read.`,
         consumes: ['multipart/form-data'],
+        // Validated before the preHandlers, so an unknown model is refused before the upload is read.
+        querystring: detectQuerySchema(MODEL_IDS),
         response: { 200: Detection, ...ProblemResponses },
       },
     },

@@ -6,4 +6,5 @@
 export * from './detections.js';
 export * from './health.js';
 export * from './history.js';
+export * from './models.js';
 export * from './session.js';
