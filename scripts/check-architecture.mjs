@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_SRC_LINES = 300;
 const CODE = /\.(ts|tsx|mts|mjs|js)$/;
-const SKIP = new Set(['node_modules', 'dist', 'data', 'coverage', 'models']);
+const SKIP = new Set(['node_modules', 'dist', 'data', 'coverage']);
+/** Folders of a package root that hold data, not code (emotion-api's model weights). */
+const SKIP_AT_ROOT = new Set(['models']);
 
 const packages = readdirSync(join(ROOT, 'packages')).map((dir) => {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', dir, 'package.json'), 'utf8'));
@@ -51,11 +53,11 @@ function findCycle() {
   return null;
 }
 
-function* files(dir) {
+function* files(dir, atRoot = true) {
   for (const entry of readdirSync(dir)) {
-    if (SKIP.has(entry)) continue;
+    if (SKIP.has(entry) || (atRoot && SKIP_AT_ROOT.has(entry))) continue;
     const full = join(dir, entry);
-    if (statSync(full).isDirectory()) yield* files(full);
+    if (statSync(full).isDirectory()) yield* files(full, false);
     else if (CODE.test(entry)) yield full;
   }
 }
