@@ -9,6 +9,7 @@ import {
   DEV_JWT_SECRET_FILE,
   DEV_SERVICE_KEY_FILE,
   problemPlugin,
+  registerMetrics,
   registerSecurityHeaders,
 } from '@emotion-app/service-kit';
 import cors from '@fastify/cors';
@@ -26,6 +27,7 @@ import { API_CSP, docsContentSecurityPolicy } from './http/security-headers.js';
 import { developmentTransport, type MailTransport, smtpTransport } from './mail/transport.js';
 import { mailContentKey } from './mail/sealing.js';
 import { MailWorker } from './mail/worker.js';
+import { createAuthMetrics } from './metrics.js';
 import { PasswordHasher } from './passwords/hash.js';
 import { authHandlers } from './routes/auth.js';
 import { systemHandlers } from './routes/system.js';
@@ -121,6 +123,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     accessTtlSeconds: config.jwt.accessTtlSeconds,
     log: app.log.child({ component: 'revocations' }),
   });
+  // GET /metrics (hidden from /docs) and the request histogram, on every route registered below.
+  const metricsRegistry = registerMetrics(app, config.metricsToken ? { token: config.metricsToken } : {});
   const ctx: AppContext = {
     config,
     db,
@@ -133,6 +137,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     mailWorker,
     refreshChainKey: deriveKey(config.jwt.secret, 'auth-server/refresh-chain/v1'),
     log: app.log,
+    metrics: createAuthMetrics(metricsRegistry),
   };
   app.decorate('ctx', ctx);
   app.decorateRequest('client', {

@@ -16,6 +16,7 @@ import {
   Host,
   LogLevel,
   loadEnv,
+  MetricsToken,
   NodeEnv,
   integer,
   number,
@@ -98,6 +99,7 @@ export const authServerEnv = {
   redisUrl: url('REDIS_URL', { protocols: ['redis:', 'rediss:'] }),
   trustProxy: TrustProxy,
   throttle: ThrottleLimitsField,
+  metricsToken: MetricsToken,
 };
 
 export interface Config {
@@ -147,6 +149,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Proxies whose X-Forwarded-For is trusted (IPs or CIDRs); empty = use the socket address. */
   trustProxy: string[];
+  /** METRICS_TOKEN: when set, GET /metrics requires it as a Bearer token (DESIGN §8). */
+  metricsToken: string | undefined;
   /** Per-IP and per-account limits (one `RATE_LIMIT_*` variable each, see throttle/limits.ts). */
   throttle: ThrottleLimits;
   argon2: Argon2Cost;
@@ -207,6 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: e.redisUrl,
     trustProxy: [...e.trustProxy],
     throttle: e.throttle,
+    metricsToken: e.metricsToken,
     argon2: { ...ARGON2_PRODUCTION_COST },
     mail: {
       pollMs: 1000,

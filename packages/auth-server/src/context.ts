@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './db/connect.js';
 import type { MailWorker } from './mail/worker.js';
+import type { AuthMetrics } from './metrics.js';
 import type { PasswordHasher } from './passwords/hash.js';
 import type { Throttle } from './throttle/index.js';
 import type { KeyRing } from './keys/ring.js';
@@ -25,6 +26,8 @@ export interface AppContext {
   /** Key for deriving refresh-token successors. */
   refreshChainKey: Buffer;
   log: FastifyBaseLogger;
+  /** Domain counters in the app's metrics registry (GET /metrics). */
+  metrics: AuthMetrics;
 }
 
 /** Who is calling and from where (for sessions, throttling and auth events). */

@@ -17,7 +17,12 @@ import {
   type AnyTokenVerifier,
 } from '@emotion-app/auth-client/server';
 import { CSRF_HEADER } from '@emotion-app/protocol';
-import { baseFastifyOptions, problemPlugin, registerSecurityHeaders } from '@emotion-app/service-kit';
+import {
+  baseFastifyOptions,
+  problemPlugin,
+  registerMetrics,
+  registerSecurityHeaders,
+} from '@emotion-app/service-kit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authProxyRoutes } from './auth-proxy/auth-proxy.routes.js';
 import { SessionCookies } from './auth/cookies.js';
@@ -36,6 +41,7 @@ import { contentSecurityPolicy } from './http/security-headers.js';
 import { BoundedQueue } from './model/bounded-queue.js';
 import { createEmotionDetector, type EmotionDetector } from './model/index.js';
 import { modelRoutes } from './models/models.routes.js';
+import { registerDomainMetrics } from './metrics.js';
 import { ImageStore } from './storage/image-store.js';
 import { registerWebApp } from './web/web.routes.js';
 
@@ -62,6 +68,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // Set by requireAuth on protected routes; declared up front so every request has the same shape.
   app.decorateRequest('user', null as unknown as AuthUser);
   await app.register(problemPlugin, problemOptions(config));
+  // GET /metrics (hidden from /docs) and the request histogram, on every route registered below.
+  const metrics = registerMetrics(app, config.metricsToken ? { token: config.metricsToken } : {});
+  registerDomainMetrics(metrics, ctx);
   await registerPlugins(app, config, ctx.cookies);
   app.addHook('preHandler', createCsrfGuard(ctx.cookies, config.corsOrigins));
 

@@ -27,6 +27,7 @@ import {
   LogLevel,
   type LogLevelName,
   loadEnvAsync,
+  MetricsToken,
   NodeEnv,
   number,
   Port,
@@ -75,6 +76,8 @@ export interface Config {
   /** Reverse proxies whose X-Forwarded-For is trusted (IPs or CIDRs); empty trusts none. */
   readonly trustProxy: readonly string[];
   readonly logLevel: LogLevelName;
+  /** `METRICS_TOKEN`: when set, GET /metrics requires it as a Bearer token (DESIGN §8). */
+  readonly metricsToken: string | undefined;
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -168,6 +171,7 @@ export function emotionApiEnv() {
     corsOrigins: CorsOrigins,
     webDist: WebDist,
     trustProxy: TrustProxyOrFalse,
+    metricsToken: MetricsToken,
   };
 }
 
@@ -208,5 +212,6 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     webDist: e.webDist,
     trustProxy: e.trustProxy,
     logLevel: e.logLevel,
+    metricsToken: e.metricsToken,
   });
 }

@@ -1,7 +1,7 @@
 /**
  * `@emotion-app/service-kit`: the shell both services share. A declarative environment schema
  * (`loadEnv` and the shared fields), `runService` (config, listen, signals), the Fastify base
- * options and the problem plugin, and a `.env.example` check for tests.
+ * options, the problem plugin, Prometheus metrics, and a `.env.example` check for tests.
  */
 export {
   DEV_JWT_SECRET_FILE,
@@ -40,6 +40,8 @@ export {
   LOG_LEVELS,
   LogLevel,
   type LogLevelName,
+  MetricsToken,
+  MIN_METRICS_TOKEN_LENGTH,
   NodeEnv,
   Port,
   Secret,
@@ -50,6 +52,16 @@ export {
 export { type BaseOptions, baseFastifyOptions, DEFAULT_BODY_LIMIT } from './fastify/base-options.js';
 export { type SerializedError, serializeError } from './fastify/error-serializer.js';
 export { fastifyErrorProblem } from './fastify/fastify-errors.js';
+export {
+  Counter,
+  Gauge,
+  Histogram,
+  METRICS_PATH,
+  type MetricsOptions,
+  type Registry,
+  registerMetrics,
+  UNMATCHED_ROUTE,
+} from './fastify/metrics.js';
 export { type ProblemPluginOptions, problemPlugin, sendProblem } from './fastify/problem-plugin.js';
 export { type CspDirectives, registerSecurityHeaders } from './fastify/security-headers.js';
 export { fieldErrors, validationProblem } from './fastify/validation-errors.js';

@@ -5,6 +5,7 @@ import type { UserRow } from '../db/schema.js';
 import { ProblemError } from '@emotion-app/protocol';
 import { invalidToken } from '../errors.js';
 import { recordAuthEvent } from '../events/auth-events.js';
+import { countRefresh } from '../metrics.js';
 import { findUserById, toUser } from '../users/repository.js';
 import { insertRefreshToken, rotateRefreshToken, sessionOfRefreshToken } from './refresh.js';
 import { insertSession, revokeSession, revokeUserSessions } from './repository.js';
@@ -34,6 +35,7 @@ export async function startSession(ctx: AppContext, user: UserRow, client: Clien
 /**
  * Rotates a refresh token (see sessions/refresh.ts for the grace and reuse rules). A session older
  * than SESSION_MAX_DAYS is ended instead: 401 `session_expired`, the user signs in again.
+ * Each outcome is counted in `auth_refresh_total{result}`.
  */
 export async function refreshSession(
   ctx: AppContext,
@@ -44,6 +46,7 @@ export async function refreshSession(
     lifetimeMs: refreshLifetimeMs(ctx),
     sessionMaxMs: ctx.config.sessionMaxDays * DAY_MS,
   });
+  if (result.kind !== 'rotated') countRefresh(ctx.metrics, result.kind);
   if (result.kind === 'invalid') {
     throw invalidToken(
       result.reason === 'expired' ? 'The refresh token has expired.' : 'The refresh token is invalid.',
@@ -77,6 +80,7 @@ export async function refreshSession(
     });
   }
   const user = await findUserById(ctx.db, result.userId);
+  countRefresh(ctx.metrics, user ? 'success' : 'invalid');
   if (!user) throw invalidToken('The refresh token is invalid.');
   return pair(ctx, user, result.sessionId, result.refreshToken);
 }

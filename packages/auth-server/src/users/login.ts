@@ -1,22 +1,46 @@
 /**
  * Login: one argon2 verification whether or not the address has an account (a dummy hash for
  * unknown ones), throttled per IP, per account+IP and per account (throttle/throttle.ts).
+ * Each outcome is counted in `auth_logins_total{result}`.
  */
 import type { Session } from '@emotion-app/protocol';
 import type { AppContext, ClientInfo } from '../context.js';
-import { ProblemError } from '@emotion-app/protocol';
+import { isProblemError, ProblemError } from '@emotion-app/protocol';
 import { invalidCredentials } from '../errors.js';
 import { recordAuthEvent } from '../events/auth-events.js';
+import { countLogin, type LoginResult } from '../metrics.js';
 import { startSession } from '../sessions/service.js';
+import { ThrottledError } from '../throttle/index.js';
 import { createDeviceToken, verifyDeviceToken } from '../tokens/device-token.js';
 import { normalizeEmail } from './email.js';
 import { findUserByEmail } from './repository.js';
 
-export async function login(
-  ctx: AppContext,
-  input: { email: string; password: string; deviceToken?: string | undefined },
-  client: ClientInfo,
-): Promise<{ session: Session; deviceToken: string }> {
+type LoginInput = { email: string; password: string; deviceToken?: string | undefined };
+type LoginOutput = { session: Session; deviceToken: string };
+
+/** The `result` label of a failed login, or undefined for an unexpected error (not counted). */
+function failureResult(err: unknown): LoginResult | undefined {
+  if (err instanceof ThrottledError) return 'rate_limited';
+  if (!isProblemError(err)) return undefined;
+  if (err.code === 'invalid_credentials') return 'invalid_credentials';
+  if (err.code === 'email_not_verified') return 'email_not_verified';
+  return undefined;
+}
+
+export async function login(ctx: AppContext, input: LoginInput, client: ClientInfo): Promise<LoginOutput> {
+  let output: LoginOutput;
+  try {
+    output = await attemptLogin(ctx, input, client);
+  } catch (err) {
+    const result = failureResult(err);
+    if (result) countLogin(ctx.metrics, result);
+    throw err;
+  }
+  countLogin(ctx.metrics, 'success');
+  return output;
+}
+
+async function attemptLogin(ctx: AppContext, input: LoginInput, client: ClientInfo): Promise<LoginOutput> {
   const email = normalizeEmail(input.email);
   const user = await findUserByEmail(ctx.db, email);
   const knownDevice = user ? verifyDeviceToken(ctx.config.jwt.secret, input.deviceToken, user.id) : false;

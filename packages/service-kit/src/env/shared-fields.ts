@@ -1,6 +1,6 @@
 /**
  * The fields both services read the same way (DESIGN §2): Port, Host, LogLevel, CorsOrigins,
- * TrustProxy, NodeEnv, DataDir and 32-byte secrets with their development files.
+ * TrustProxy, NodeEnv, DataDir, MetricsToken and 32-byte secrets with their development files.
  */
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -50,6 +50,24 @@ export const CorsOrigins = list('CORS_ORIGINS', 'http://localhost:5173', (entry)
   }
   return { problem: `CORS_ORIGINS contains an invalid origin "${entry}"` };
 });
+
+/** The shortest `METRICS_TOKEN` accepted. */
+export const MIN_METRICS_TOKEN_LENGTH = 16;
+
+/**
+ * `METRICS_TOKEN` (DESIGN §8): when set, `GET /metrics` requires `Authorization: Bearer <token>`;
+ * at least {@link MIN_METRICS_TOKEN_LENGTH} characters. Unset = `/metrics` is open.
+ */
+export const MetricsToken: EnvField<string | undefined> = {
+  names: ['METRICS_TOKEN'],
+  read(env) {
+    const token = env.get('METRICS_TOKEN');
+    if (token !== undefined && token.length < MIN_METRICS_TOKEN_LENGTH) {
+      throw new EnvProblem(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
+    }
+    return token;
+  },
+};
 
 const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 

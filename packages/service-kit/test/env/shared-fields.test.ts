@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DEV_SERVICE_KEY_FILE } from '../../src/env/dev-secret.js';
 import { loadEnv, loadEnvAsync } from '../../src/env/load-env.js';
-import { LogLevel, NodeEnv, Secret } from '../../src/env/shared-fields.js';
+import { LogLevel, MetricsToken, NodeEnv, Secret } from '../../src/env/shared-fields.js';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'service-kit-secret-'));
@@ -69,5 +69,15 @@ describe('NodeEnv and LogLevel', () => {
       () => loadEnv(schema, { NODE_ENV: 'staging' }),
       /NODE_ENV must be one of development, production, test/,
     );
+  });
+});
+
+describe('MetricsToken', () => {
+  const schema = { token: MetricsToken };
+  test('is optional, and at least 16 characters when set', () => {
+    assert.equal(loadEnv(schema, {}).token, undefined);
+    assert.equal(loadEnv(schema, { METRICS_TOKEN: '  ' }).token, undefined);
+    assert.equal(loadEnv(schema, { METRICS_TOKEN: 'm'.repeat(16) }).token, 'm'.repeat(16));
+    assert.throws(() => loadEnv(schema, { METRICS_TOKEN: 'short' }), /METRICS_TOKEN must be at least 16/);
   });
 });
