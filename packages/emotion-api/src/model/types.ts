@@ -35,6 +35,8 @@ export interface DetectPixels {
 
 export interface DetectOptions {
   pixels?: DetectPixels;
+  /** A catalogue id (GET /models); absent: the default model. */
+  model?: string;
 }
 
 /** Error shape passed from a worker to the main thread. */
