@@ -9,7 +9,12 @@ export {
   readOrCreateDevSecret,
   waitForDevSecret,
 } from './env/dev-secret.js';
-export { checkEnvExample, type EnvExampleDiff, envExampleNames } from './env/env-example.js';
+export {
+  checkEnvExample,
+  type EnvExampleDiff,
+  envExampleNames,
+  KIT_VARIABLES,
+} from './env/env-example.js';
 export {
   type AnyEnvField,
   ConfigError,
@@ -38,6 +43,7 @@ export {
   DataDir,
   Host,
   LOG_LEVELS,
+  LogFormat,
   LogLevel,
   type LogLevelName,
   MetricsToken,
@@ -52,6 +58,8 @@ export {
 export { type BaseOptions, baseFastifyOptions, DEFAULT_BODY_LIMIT } from './fastify/base-options.js';
 export { type SerializedError, serializeError } from './fastify/error-serializer.js';
 export { fastifyErrorProblem } from './fastify/fastify-errors.js';
+export { defaultLogFormat, LOG_FORMATS, type LogFormatName, prettyStream } from './fastify/log-format.js';
+export { isProbe, PROBE_PATHS, ProbeQuietLogController } from './fastify/request-log.js';
 export {
   Counter,
   Gauge,

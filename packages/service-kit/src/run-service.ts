@@ -19,7 +19,9 @@ export interface RunServiceOptions<C> {
 /**
  * Starts a service: loads its config (a {@link ConfigError} prints its message and exits 1),
  * builds the app, listens on HOST:PORT and prints the address; SIGTERM or SIGINT close the app
- * (in-flight requests finish) and exit 0, or 1 when closing fails or takes over 10 s.
+ * (new requests refused, in-flight requests finish, then the app's onClose hooks: pools, workers)
+ * and exit 0, or 1 when closing fails or takes over `forceExitMs` (10 s); a second signal
+ * exits 1 at once.
  *
  * @example
  * ```ts
@@ -36,22 +38,35 @@ export async function runService<C extends ListenConfig>(
   try {
     const config = await loadConfig();
     const app = await buildApp(config);
+    const deadlineMs = options.forceExitMs ?? 10_000;
     let closing = false;
-    const shutdown = (signal: string) => {
-      if (closing) return;
+    const shutdown = (signal: NodeJS.Signals) => {
+      if (closing) {
+        app.log.warn({ signal }, 'second signal: exiting without waiting for requests to finish');
+        process.exit(1);
+      }
       closing = true;
-      app.log.info({ signal }, 'shutting down');
-      setTimeout(() => process.exit(1), options.forceExitMs ?? 10_000).unref();
+      app.log.info({ signal }, 'shutting down: refusing new requests, finishing those in flight');
+      setTimeout(() => {
+        app.log.error({ signal, deadlineMs }, 'shutdown did not finish in time: exiting anyway');
+        process.exit(1);
+      }, deadlineMs).unref();
+      // Node closes the connections idle when closing starts; a keep-alive connection whose
+      // request was still in flight then would hold the server open until its client hangs up.
+      setInterval(() => app.server.closeIdleConnections(), 100).unref();
       app.close().then(
-        () => process.exit(0),
+        () => {
+          app.log.info({ signal }, 'stopped');
+          process.exit(0);
+        },
         (err: unknown) => {
           app.log.error({ err }, 'error while shutting down');
           process.exit(1);
         },
       );
     };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
     const address = await app.listen({ host: config.host, port: config.port });
     app.log.info(`${name} listening on ${address}`);
     console.log(options.banner ? options.banner(address, config) : `${name} listening on ${address}`);

@@ -30,6 +30,14 @@ async function address(service: ReturnType<typeof run>): Promise<string> {
   throw new Error(service.output());
 }
 
+async function waitFor(service: ReturnType<typeof run>, pattern: RegExp): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (pattern.test(service.output())) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no ${pattern} in:\n${service.output()}`);
+}
+
 describe('runService', () => {
   test('exits 1 with every config problem', async () => {
     const service = run({ PORT: 'eighty', CLOSE_DELAY_MS: '-1' });
@@ -48,11 +56,39 @@ describe('runService', () => {
     assert.equal(await service.exited, 0);
   });
 
-  test('exits 1 when closing takes longer than the force-exit delay', async (t) => {
+  test('exits 1 and says so when closing takes longer than the force-exit delay', async (t) => {
     const service = run({ PORT: '0', CLOSE_DELAY_MS: '5000' });
     t.after(() => service.child.kill('SIGKILL'));
     await address(service);
     service.child.kill('SIGINT');
     assert.equal(await service.exited, 1);
+    assert.match(service.output(), /shutdown did not finish in time/);
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    test(`${signal} lets a request in flight finish before exiting 0`, async (t) => {
+      const service = run({ PORT: '0', FORCE_EXIT_MS: '10000' });
+      t.after(() => service.child.kill('SIGKILL'));
+      const url = await address(service);
+      const slow = fetch(`${url}/slow?ms=1500`);
+      await waitFor(service, /"url":"\/slow\?ms=1500"/);
+      service.child.kill(signal);
+      const response = await slow;
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), { slept: 1500 });
+      assert.equal(await service.exited, 0);
+      assert.match(service.output(), /shutting down/);
+    });
+  }
+
+  test('a second signal exits 1 at once instead of waiting', async (t) => {
+    const service = run({ PORT: '0', CLOSE_DELAY_MS: '30000', FORCE_EXIT_MS: '60000' });
+    t.after(() => service.child.kill('SIGKILL'));
+    await address(service);
+    service.child.kill('SIGTERM');
+    await waitFor(service, /shutting down/);
+    service.child.kill('SIGINT');
+    assert.equal(await service.exited, 1);
+    assert.match(service.output(), /second signal/);
   });
 });

@@ -10,6 +10,12 @@ export interface EnvExampleDiff {
   unknown: string[];
 }
 
+/**
+ * Variables service-kit reads itself (baseFastifyOptions: `LOG_FORMAT`) when a service's schema
+ * does not: any `.env.example` may list them.
+ */
+export const KIT_VARIABLES: readonly string[] = ['LOG_FORMAT'];
+
 /** Variables named in a `.env.example`, set (`NAME=`) or commented out (`# NAME=`). */
 export function envExampleNames(text: string): string[] {
   const names = new Set<string>();
@@ -22,7 +28,7 @@ export function envExampleNames(text: string): string[] {
 
 /**
  * Compares the file at `path` with `schema`: every variable of every field must be listed
- * (aliases may be), and nothing may be listed that no field reads. `extra` names variables read
+ * (aliases may be), and nothing may be listed that no field (nor the kit) reads. `extra` names variables read
  * outside the schema (e.g. by a library) that the file may list.
  *
  * @example
@@ -38,6 +44,7 @@ export function checkEnvExample(
   const listed = new Set(envExampleNames(readFileSync(path, 'utf8')));
   const required = Object.values(schema).flatMap((field) => field.names);
   const known = new Set<string>([
+    ...KIT_VARIABLES,
     ...extra,
     ...required,
     ...Object.values(schema).flatMap((field) => field.aliases ?? []),

@@ -1,10 +1,11 @@
 /**
- * The fields both services read the same way (DESIGN §2): Port, Host, LogLevel, CorsOrigins,
+ * The fields both services read the same way (DESIGN §2): Port, Host, LogLevel, LogFormat, CorsOrigins,
  * TrustProxy, NodeEnv, DataDir, MetricsToken and 32-byte secrets with their development files.
  */
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { isLongEnoughSecret, MIN_SECRET_BYTES } from '@emotion-app/protocol';
+import { defaultLogFormat, LOG_FORMATS, type LogFormatName } from '../fastify/log-format.js';
 import { readOrCreateDevSecret, waitForDevSecret } from './dev-secret.js';
 import { type EnvField, EnvProblem, type EnvReader } from './env-field.js';
 import { firstSet, integer, list, namesOf, oneOf, text } from './fields.js';
@@ -35,6 +36,13 @@ export function LogLevel(
 ): EnvField<LogLevelName> {
   return oneOf('LOG_LEVEL', LOG_LEVELS, fallback);
 }
+
+/**
+ * `LOG_FORMAT`: `pretty` (pino-pretty, for a person) or `json` (one JSON object a line); default
+ * `pretty` when stdout is a terminal, else `json`. The root `npm start` passes its own terminal's
+ * answer down, since its services write into a pipe.
+ */
+export const LogFormat: EnvField<LogFormatName> = oneOf('LOG_FORMAT', LOG_FORMATS, () => defaultLogFormat());
 
 /**
  * `CORS_ORIGINS`: comma-separated browser origins (`*` for any), each normalized to its origin;
