@@ -71,6 +71,12 @@ export {
   UNMATCHED_ROUTE,
 } from './fastify/metrics.js';
 export { type ProblemPluginOptions, problemPlugin, sendProblem } from './fastify/problem-plugin.js';
+export {
+  assertPrometheusText,
+  type PrometheusSample,
+  type PrometheusText,
+  parsePrometheusText,
+} from './fastify/prometheus-text.js';
 export { type CspDirectives, registerSecurityHeaders } from './fastify/security-headers.js';
 export { fieldErrors, validationProblem } from './fastify/validation-errors.js';
 export { type ListenConfig, type RunServiceOptions, runService } from './run-service.js';
