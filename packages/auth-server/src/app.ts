@@ -21,10 +21,12 @@ import { ARGON2_PRODUCTION_COST, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { type Db, openDb } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { databaseUnavailable, isDatabaseUnavailable } from './db/unavailable.js';
 import { recordAuthEvent } from './events/auth-events.js';
 import { registerEndpoints } from './http/endpoints.js';
 import { API_CSP, docsContentSecurityPolicy } from './http/security-headers.js';
 import { developmentTransport, type MailTransport, smtpTransport } from './mail/transport.js';
+import { countPendingMail } from './mail/outbox.js';
 import { mailContentKey } from './mail/sealing.js';
 import { MailWorker } from './mail/worker.js';
 import { createAuthMetrics } from './metrics.js';
@@ -65,14 +67,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     baseFastifyOptions({ logLevel: config.logLevel, logger: options.logger, trustProxy: config.trustProxy }),
   ).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(problemPlugin, {
-    mapError: (error) =>
-      error instanceof ThrottledError
+    mapError: (error) => {
+      if (isDatabaseUnavailable(error)) return databaseUnavailable();
+      return error instanceof ThrottledError
         ? new ProblemError({
             code: 'rate_limited',
             detail: `Too many attempts. Try again in ${error.retryAfterSec} seconds.`,
             retryAfterSec: error.retryAfterSec,
           })
-        : undefined,
+        : undefined;
+    },
   });
 
   const db =
@@ -95,11 +99,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   const throttle = new Throttle(
     options.throttleStore ??
-      createThrottleStore(config.redisUrl, {
-        onError: (err) => app.log.error({ err }, 'throttle store error'),
-      }),
+      createThrottleStore(config.redisUrl, { log: app.log.child({ component: 'throttle' }) }),
     config.throttle,
   );
+  await throttle.connected();
   let keys: KeyRing | undefined;
   let jwt: AccessTokens;
   try {
@@ -137,7 +140,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     mailWorker,
     refreshChainKey: deriveKey(config.jwt.secret, 'auth-server/refresh-chain/v1'),
     log: app.log,
-    metrics: createAuthMetrics(metricsRegistry),
+    metrics: createAuthMetrics(metricsRegistry, { pendingMail: () => countPendingMail(db) }),
   };
   app.decorate('ctx', ctx);
   app.decorateRequest('client', {

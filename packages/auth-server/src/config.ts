@@ -96,6 +96,20 @@ export const authServerEnv = {
   corsOrigins: CorsOrigins,
   smtpUrl: url('SMTP_URL', { protocols: ['smtp:', 'smtps:'] }),
   mailFrom: text('MAIL_FROM', 'Emotion App <no-reply@localhost>'),
+  /** First retry of a failed delivery after this many seconds, doubling per attempt up to the max. */
+  mailRetryBaseSeconds: number(
+    'MAIL_RETRY_BASE_SECONDS',
+    2,
+    'a positive number of seconds (≤ 3600)',
+    positive(3600),
+  ),
+  mailRetryMaxSeconds: number(
+    'MAIL_RETRY_MAX_SECONDS',
+    3600,
+    'a positive number of seconds (≤ 86400)',
+    positive(86_400),
+  ),
+  mailMaxAttempts: integer('MAIL_MAX_ATTEMPTS', 10, 1, 1000),
   redisUrl: url('REDIS_URL', { protocols: ['redis:', 'rediss:'] }),
   trustProxy: TrustProxy,
   throttle: ThrottleLimitsField,
@@ -215,9 +229,9 @@ export function loadConfig(env: Env = process.env): Config {
     argon2: { ...ARGON2_PRODUCTION_COST },
     mail: {
       pollMs: 1000,
-      retryBaseMs: 2000,
-      retryMaxMs: 60 * 60 * 1000,
-      maxAttempts: 10,
+      retryBaseMs: Math.round(e.mailRetryBaseSeconds * 1000),
+      retryMaxMs: Math.round(Math.max(e.mailRetryBaseSeconds, e.mailRetryMaxSeconds) * 1000),
+      maxAttempts: e.mailMaxAttempts,
       deferJitterMs: 1000,
     },
   });

@@ -23,6 +23,8 @@ export interface DbOptions {
   /** PostgreSQL schema to use (tests isolate themselves in a fresh schema). */
   schema?: string | undefined;
   poolSize?: number;
+  /** How long a request waits for a new connection before failing (default 5000 ms): no request hangs on a dead host. */
+  connectTimeoutMs?: number;
 }
 
 // timestamptz/jsonb/bigint parsing for pg: dates as Date (default), int8 as string (default).
@@ -31,10 +33,14 @@ export async function openDb(options: DbOptions): Promise<Db> {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
-    // A lost idle connection must not crash the process; the next query reconnects.
+    // A lost connection must not crash the process: pg-pool listens for errors only on idle
+    // clients, so one checked out (between two statements of a transaction) gets a listener of
+    // its own. The query in flight still fails, and the pool drops the broken client on release.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (options.pgliteDir) mkdirSync(options.pgliteDir, { recursive: true });

@@ -14,7 +14,7 @@ import {
 } from '@emotion-app/protocol';
 import { KindGuard } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import { errorResponses } from './schemas.js';
+import { AuthHealthResponse, errorResponses } from './schemas.js';
 
 /** The request of an endpoint, typed from its schemas. */
 export type EndpointRequest<E extends Endpoint> = FastifyRequest<{
@@ -43,7 +43,12 @@ const SECURITY: Record<Endpoint['auth'], { security?: Record<string, string[]>[]
   'service-key-or-admin': { security: [{ serviceKey: [] }, { bearerAuth: [] }] },
 };
 
-function routeSchema(endpoint: Endpoint) {
+/** Responses that auth-server widens beyond protocol's table (fields protocol does not name yet). */
+const WIDER_RESPONSES: Partial<Record<AuthEndpointName, Record<number, unknown>>> = {
+  health: { 200: AuthHealthResponse, 503: AuthHealthResponse },
+};
+
+function routeSchema(name: AuthEndpointName, endpoint: Endpoint) {
   return {
     tags: [...endpoint.tags],
     ...(endpoint.description ? { description: endpoint.description } : {}),
@@ -51,7 +56,12 @@ function routeSchema(endpoint: Endpoint) {
     ...(endpoint.body ? { body: endpoint.body } : {}),
     ...(endpoint.query ? { querystring: endpoint.query } : {}),
     ...(endpoint.params ? { params: endpoint.params } : {}),
-    response: { [endpoint.status]: endpoint.response, ...endpoint.otherResponses, ...errorResponses },
+    response: {
+      [endpoint.status]: endpoint.response,
+      ...endpoint.otherResponses,
+      ...WIDER_RESPONSES[name],
+      ...errorResponses,
+    },
   };
 }
 
@@ -76,7 +86,7 @@ export function registerEndpoints(
     app.route({
       method: endpoint.method,
       url: endpoint.path,
-      schema: routeSchema(endpoint),
+      schema: routeSchema(name, endpoint),
       // An optional body (logout) may be absent: validate it as an empty object.
       ...(endpoint.body && KindGuard.IsOptional(endpoint.body)
         ? {

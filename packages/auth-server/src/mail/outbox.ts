@@ -111,6 +111,17 @@ export async function markSent(db: Q, id: string, options: { keepContent?: boole
     .execute();
 }
 
+/** Gives back claimed mails that were not tried (the worker is stopping): due again at once, attempt not counted. */
+export async function releaseClaims(db: Q, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('mail_outbox')
+    .set((eb) => ({ attempts: eb('attempts', '-', 1), next_attempt_at: new Date() }))
+    .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
 export async function markFailedAttempt(
   db: Q,
   id: string,
@@ -127,6 +138,16 @@ export async function markFailedAttempt(
     )
     .where('id', '=', id)
     .execute();
+}
+
+/** How many mails wait for delivery (pending: queued or retrying). */
+export async function countPendingMail(db: Q): Promise<number> {
+  const row = await db
+    .selectFrom('mail_outbox')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export function listOutbox(db: Q, to: string | undefined, limit = 50): Promise<MailRow[]> {

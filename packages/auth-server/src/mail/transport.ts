@@ -16,7 +16,14 @@ export interface MailTransport {
 }
 
 export function smtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+  // Bounded, so a dead or silent SMTP host fails an attempt (retried later) instead of holding
+  // the worker, and its shutdown, for nodemailer's default minutes.
+  const transporter = nodemailer.createTransport({
+    url,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
   return {
     kind: 'smtp',
     async send(mail) {

@@ -10,7 +10,14 @@ import { randomInt } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { claimDueMail, mailFields, markFailedAttempt, markSent, sealLegacyMail } from './outbox.js';
+import {
+  claimDueMail,
+  mailFields,
+  markFailedAttempt,
+  markSent,
+  releaseClaims,
+  sealLegacyMail,
+} from './outbox.js';
 import type { MailTransport } from './transport.js';
 
 export interface MailWorkerOptions {
@@ -21,6 +28,8 @@ export interface MailWorkerOptions {
   retryBaseMs: number;
   retryMaxMs: number;
   maxAttempts: number;
+  /** How long `stop()` waits for a delivery in flight (default 5000 ms). */
+  stopTimeoutMs?: number;
   /** How long a claimed mail is reserved for one send attempt. */
   leaseMs?: number;
   /**
@@ -93,12 +102,23 @@ export class MailWorker {
     while (this.#deferred.size > 0) await Promise.all(this.#deferred);
   }
 
+  /**
+   * Stops delivering: a mail being sent completes (and is marked sent), the other claimed ones go
+   * back to the queue untried. Waits at most `stopTimeoutMs` (default 5 s) for a send that hangs;
+   * that mail stays claimed and is retried once its lease ends, by whichever instance runs then.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
-    await this.settled();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.#running;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = Promise.all([this.settled(), this.#running]).then(() => true);
+    const limit = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.stopTimeoutMs ?? 5000);
+    });
+    const done = await Promise.race([drained, limit]);
+    clearTimeout(timer);
+    if (!done) this.log.warn('mail worker stopped with a delivery in flight: it is retried after its lease');
     this.transport.close();
   }
 
@@ -127,8 +147,15 @@ export class MailWorker {
       }
       const leaseMs = this.options.leaseMs ?? 60_000;
       const batch = await claimDueMail(this.db, 10, leaseMs);
-      for (const mail of batch) {
-        if (this.#stopped) break;
+      for (const [index, mail] of batch.entries()) {
+        if (this.#stopped) {
+          // Stopping: the mail being sent has finished; the rest go back to the queue untried.
+          await releaseClaims(
+            this.db,
+            batch.slice(index).map((m) => m.id),
+          );
+          break;
+        }
         const content = mailFields(this.options.contentKey, mail);
         if (!content) {
           // Another JWT_SECRET_KEY, or the row was altered: retrying cannot help.

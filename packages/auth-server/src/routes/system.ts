@@ -7,13 +7,22 @@ import { normalizeEmail } from '../users/email.js';
 
 export function systemHandlers(ctx: AppContext): Pick<AuthHandlers, 'health' | 'devOutbox'> {
   return {
-    async health(_request, reply) {
+    /**
+     * 200 `{ status: "ok", db: "ok" }`, or 503 with `db: "down"`; with REDIS_URL also `redis:
+     * "ok" | "down"` (Redis down is no 503: rate limiting goes on from memory).
+     */
+    async health(request, reply) {
+      const redis = ctx.throttle.redisState();
+      const extra = redis ? { redis } : {};
       try {
         await sql`SELECT 1`.execute(ctx.db);
-        return { status: 'ok', db: 'ok' };
+        return { status: 'ok', db: 'ok', ...extra };
       } catch (err) {
-        ctx.log.error({ err }, 'health check: database unreachable');
-        return reply.code(503).send({ status: 'error', db: 'unreachable' });
+        request.log.warn(
+          { error: err instanceof Error ? err.message : String(err) },
+          'health: database down',
+        );
+        return reply.code(503).send({ status: 'error', db: 'down', ...extra });
       }
     },
 

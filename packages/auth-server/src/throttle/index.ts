@@ -36,12 +36,13 @@
  *   `reset(rule, key)` forgets.
  *
  * Over a limit every method throws {@link ThrottledError} `{ rule, retryAfterSec, code: 'rate_limited',
- * statusCode: 429 }`. Store errors (Redis down) propagate as ordinary errors (a 500), never as a pass.
+ * statusCode: 429 }`. With `REDIS_URL` the store is a {@link FallbackStore}: while Redis is down
+ * the counters live in this process's memory (never a pass, never a 500).
  *
  * Limits, variable names and defaults: {@link THROTTLE_LIMIT_TABLE} (use it for config docs/README).
  */
+import { FallbackStore, type FallbackStoreLog } from './fallback-store.js';
 import { MemoryStore } from './memory-store.js';
-import { RedisStore } from './redis-store.js';
 import type { ThrottleStore } from './store.js';
 
 export type { Limit, ThrottleLimitSpec, ThrottleLimits, ThrottleRule } from './limits.js';
@@ -51,6 +52,8 @@ export {
   THROTTLE_LIMIT_TABLE,
   THROTTLE_RULES,
 } from './limits.js';
+export type { FallbackStoreLog, FallbackStoreOptions, RedisState } from './fallback-store.js';
+export { FallbackStore } from './fallback-store.js';
 export type { MemoryStoreOptions } from './memory-store.js';
 export { MemoryStore } from './memory-store.js';
 export type { RedisStoreOptions } from './redis-store.js';
@@ -61,17 +64,18 @@ export type { LoginAttempt, LoginReservation } from './throttle.js';
 export { Throttle, ThrottledError } from './throttle.js';
 
 /**
- * The store for this configuration: {@link RedisStore} at `redisUrl` when given (keys under
- * `auth:throttle:`), otherwise an in-process {@link MemoryStore}.
+ * The store for this configuration: a {@link FallbackStore} (Redis at `redisUrl`, keys under
+ * `auth:throttle:`, memory while Redis is down) when given, otherwise an in-process {@link MemoryStore}.
  *
  * @example
  * ```ts
- * const store = createThrottleStore(process.env.REDIS_URL);
+ * const store = createThrottleStore(process.env.REDIS_URL, { log: app.log });
  * ```
  */
 export function createThrottleStore(
-  redisUrl?: string,
-  options: { onError?: (error: Error) => void } = {},
+  redisUrl: string | undefined,
+  options: { log?: FallbackStoreLog } = {},
 ): ThrottleStore {
-  return redisUrl ? new RedisStore({ url: redisUrl, ...options }) : new MemoryStore();
+  const log = options.log ?? { warn() {}, info() {} };
+  return redisUrl ? new FallbackStore({ url: redisUrl, log }) : new MemoryStore();
 }

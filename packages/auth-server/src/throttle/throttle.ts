@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ipBucket } from './client-ip.js';
+import { FallbackStore, type RedisState } from './fallback-store.js';
 import { type Limit, THROTTLE_LIMIT_TABLE, type ThrottleLimits, type ThrottleRule } from './limits.js';
 import type { HitResult, ThrottleStore } from './store.js';
 
@@ -155,6 +156,16 @@ export class Throttle {
       ),
       cancel: once(() => giveBack(reserved)),
     };
+  }
+
+  /** `ok` while the counters are in Redis, `down` while Redis is unreachable (memory); undefined without REDIS_URL. */
+  redisState(): RedisState | undefined {
+    return this.#store instanceof FallbackStore ? this.#store.state : undefined;
+  }
+
+  /** With REDIS_URL: waits (at most 2 s) for the first connection, so the first requests already count in Redis. */
+  async connected(): Promise<void> {
+    if (this.#store instanceof FallbackStore) await this.#store.connected();
   }
 
   /** Closes the underlying store. */

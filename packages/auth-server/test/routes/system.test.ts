@@ -20,7 +20,7 @@ for (const dialect of dialects()) {
       });
       const res = await app.inject({ url: '/api/health' });
       assert.equal(res.statusCode, 503);
-      assert.equal(res.json().db, 'unreachable');
+      assert.deepEqual(res.json(), { status: 'error', db: 'down' });
     });
 
     test('GET /api/dev/outbox lists messages newest first with links, filtered by ?to=', async (t) => {
