@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Root `npm start`: builds what is missing or stale, then runs auth-server and emotion-api
-// together with prefixed logs and one shared ./data folder. Ctrl-C stops both.
+// together with prefixed logs and one shared ./data folder. Ctrl-C stops both. The services
+// write into concurrently's pipes, so they are told this terminal's log format (LOG_FORMAT:
+// pino-pretty text on a terminal, JSON lines when `npm start` itself is piped or redirected).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -42,7 +44,8 @@ if (stale.length > 0) {
 const dataDir = process.env.DATA_DIR ?? join(root, 'data');
 const authPort = process.env.AUTH_PORT ?? '8000';
 const apiPort = process.env.PORT ?? '5000';
-const shared = { DATA_DIR: dataDir };
+const logFormat = process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+const shared = { DATA_DIR: dataDir, LOG_FORMAT: logFormat };
 
 console.log(`
   Emotion detection is starting (data in ${dataDir}):

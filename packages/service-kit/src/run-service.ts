@@ -2,6 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import { ConfigError } from './env/env-field.js';
 
+/** A repeated signal this soon after the first is the same request to stop, not a second one. */
+const REPEAT_GRACE_MS = 1000;
+
 /** What `runService` needs of a config. */
 export interface ListenConfig {
   host: string;
@@ -21,7 +24,7 @@ export interface RunServiceOptions<C> {
  * builds the app, listens on HOST:PORT and prints the address; SIGTERM or SIGINT close the app
  * (new requests refused, in-flight requests finish, then the app's onClose hooks: pools, workers)
  * and exit 0, or 1 when closing fails or takes over `forceExitMs` (10 s); a second signal
- * exits 1 at once.
+ * (a second or more after the first) exits 1 at once.
  *
  * @example
  * ```ts
@@ -40,12 +43,16 @@ export async function runService<C extends ListenConfig>(
     const app = await buildApp(config);
     const deadlineMs = options.forceExitMs ?? 10_000;
     let closing = false;
+    let closingSince = 0;
     const shutdown = (signal: NodeJS.Signals) => {
       if (closing) {
+        // Ctrl-C under `npm start` reaches a service twice at once (terminal and supervisor).
+        if (performance.now() - closingSince < REPEAT_GRACE_MS) return;
         app.log.warn({ signal }, 'second signal: exiting without waiting for requests to finish');
         process.exit(1);
       }
       closing = true;
+      closingSince = performance.now();
       app.log.info({ signal }, 'shutting down: refusing new requests, finishing those in flight');
       setTimeout(() => {
         app.log.error({ signal, deadlineMs }, 'shutdown did not finish in time: exiting anyway');

@@ -87,8 +87,19 @@ describe('runService', () => {
     await address(service);
     service.child.kill('SIGTERM');
     await waitFor(service, /shutting down/);
+    await new Promise((r) => setTimeout(r, 1200));
     service.child.kill('SIGINT');
     assert.equal(await service.exited, 1);
     assert.match(service.output(), /second signal/);
+  });
+
+  test('the same signal twice at once (Ctrl-C under npm start) is one request to stop', async (t) => {
+    const service = run({ PORT: '0', CLOSE_DELAY_MS: '300', FORCE_EXIT_MS: '10000' });
+    t.after(() => service.child.kill('SIGKILL'));
+    await address(service);
+    service.child.kill('SIGINT');
+    service.child.kill('SIGINT');
+    assert.equal(await service.exited, 0);
+    assert.doesNotMatch(service.output(), /second signal/);
   });
 });
