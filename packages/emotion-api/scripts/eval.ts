@@ -1,19 +1,17 @@
 /**
- * Accuracy of the emotion detector on the labelled FER2013 sample (fixtures/fer2013-sample/<label>/*.jpg)
- * and on the five shared photos (label from the file name), plus mean milliseconds per image.
- * Run: npm run eval (in packages/emotion-api).
+ * Accuracy of each catalogue model, through the detector the API uses (worker thread, aligned
+ * crops), on:
+ *   - FER2013's public test split (fixtures/fer2013-public-test): the held-out `eval` half (odd
+ *     positions per label; the ensemble's weights were fitted on the other half) and the whole split;
+ *   - the five photos (fixtures/faces);
+ *   - with --sample, fixtures/fer2013-sample: FER2013 TRAINING data, a smoke test only.
+ * Prints overall and macro accuracy, per-label accuracy, the confusion matrix and ms per face.
+ * Run: npm run eval [-- --model <id>] [-- --limit N (per label, evenly spread)] [-- --sample]
  */
-import { readdir, readFile } from 'node:fs/promises';
 import { EMOTIONS, type Emotion } from '@emotion-app/protocol';
 import { createEmotionDetector, type EmotionDetector } from '../src/model/index.js';
-
-const fixtures = new URL('../../../fixtures/', import.meta.url);
-
-interface Sample {
-  label: Emotion;
-  name: string;
-  bytes: Buffer;
-}
+import { MODEL_IDS } from '../src/models/models.catalogue.js';
+import { labelled, photos, type Sample } from './datasets.js';
 
 interface Score {
   total: number;
@@ -24,41 +22,27 @@ interface Score {
   confusion: Map<string, number>;
 }
 
-function isEmotion(value: string): value is Emotion {
-  return (EMOTIONS as readonly string[]).includes(value);
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-async function ferSample(): Promise<Sample[]> {
-  const root = new URL('fer2013-sample/', fixtures);
-  const samples: Sample[] = [];
-  for (const label of (await readdir(root)).sort()) {
-    if (!isEmotion(label)) continue;
-    for (const name of (await readdir(new URL(`${label}/`, root))).sort()) {
-      samples.push({
-        label,
-        name: `${label}/${name}`,
-        bytes: await readFile(new URL(`${label}/${name}`, root)),
-      });
-    }
-  }
-  return samples;
-}
+const models = arg('model') ? [arg('model') as string] : [...MODEL_IDS];
+const limit = arg('limit') ? Number(arg('limit')) : undefined;
+const withSample = process.argv.includes('--sample');
+for (const m of models)
+  if (!MODEL_IDS.includes(m)) throw new Error(`unknown model ${m}; one of ${MODEL_IDS}`);
 
-async function photos(): Promise<Sample[]> {
-  const root = new URL('faces/', fixtures);
-  const samples: Sample[] = [];
-  for (const name of (await readdir(root)).sort()) {
-    const label = name.toLowerCase().split(/[-_.]/)[0] ?? '';
-    if (isEmotion(label)) samples.push({ label, name, bytes: await readFile(new URL(name, root)) });
-  }
-  return samples;
-}
-
-async function score(detector: EmotionDetector, samples: Sample[], verbose: boolean): Promise<Score> {
+async function score(
+  detector: EmotionDetector,
+  model: string,
+  samples: Sample[],
+  verbose: boolean,
+): Promise<Score> {
   const s: Score = { total: 0, correct: 0, noFace: 0, ms: 0, perLabel: new Map(), confusion: new Map() };
   for (const sample of samples) {
     const started = performance.now();
-    const faces = await detector.detect(sample.bytes);
+    const faces = await detector.detect(sample.bytes, { model });
     s.ms += performance.now() - started;
     const predicted = faces[0]?.emotion;
     const ok = predicted === sample.label;
@@ -82,17 +66,27 @@ async function score(detector: EmotionDetector, samples: Sample[], verbose: bool
 const pct = (a: number, b: number): string =>
   b === 0 ? '   -' : `${((100 * a) / b).toFixed(1).padStart(5)}%`;
 
-function report(title: string, s: Score): void {
-  console.log(`\n${title}: ${pct(s.correct, s.total)} (${s.correct}/${s.total}), no face: ${s.noFace}`);
-  console.log(`  mean ${(s.ms / s.total).toFixed(1)} ms per image (one at a time)`);
-  for (const label of EMOTIONS) {
-    const l = s.perLabel.get(label);
-    if (l) console.log(`  ${label.padEnd(8)} ${pct(l.correct, l.total)} (${l.correct}/${l.total})`);
-  }
+function macro(s: Score): number {
+  const labels = [...s.perLabel.values()];
+  return (100 * labels.reduce((sum, l) => sum + l.correct / l.total, 0)) / labels.length;
 }
 
-function confusion(s: Score): void {
-  console.log('\n  confusion (rows: true label, columns: predicted)');
+function report(title: string, s: Score, withConfusion: boolean): void {
+  console.log(`\n${title}`);
+  console.log(
+    `  overall ${pct(s.correct, s.total)} (${s.correct}/${s.total}), macro ${macro(s).toFixed(1)}%, ` +
+      `no face: ${s.noFace}, ${(s.ms / s.total).toFixed(1)} ms per image (one at a time)`,
+  );
+  console.log(
+    `  ${EMOTIONS.filter((e) => s.perLabel.has(e))
+      .map((e) => {
+        const l = s.perLabel.get(e) ?? { correct: 0, total: 0 };
+        return `${e} ${pct(l.correct, l.total).trim()}`;
+      })
+      .join(', ')}`,
+  );
+  if (!withConfusion) return;
+  console.log('  confusion (rows: true label, columns: predicted)');
   console.log(`  ${''.padEnd(9)}${EMOTIONS.map((e) => e.slice(0, 7).padStart(8)).join('')}    none`);
   for (const t of EMOTIONS) {
     if (!s.perLabel.has(t)) continue;
@@ -101,21 +95,66 @@ function confusion(s: Score): void {
   }
 }
 
+function merge(a: Score, b: Score): Score {
+  const perLabel = new Map(a.perLabel);
+  for (const [label, l] of b.perLabel) {
+    const m = perLabel.get(label) ?? { total: 0, correct: 0 };
+    perLabel.set(label, { total: m.total + l.total, correct: m.correct + l.correct });
+  }
+  const confusion = new Map(a.confusion);
+  for (const [k, v] of b.confusion) confusion.set(k, (confusion.get(k) ?? 0) + v);
+  return {
+    total: a.total + b.total,
+    correct: a.correct + b.correct,
+    noFace: a.noFace + b.noFace,
+    ms: a.ms + b.ms,
+    perLabel,
+    confusion,
+  };
+}
+
 const detector = createEmotionDetector({ workers: 1 });
 try {
   await detector.load();
-  console.log(`model: ${detector.model}`);
-  console.log(`load: ${detector.loadTimeMs?.toFixed(0)} ms (1 worker)`);
-  const fer = await ferSample();
-  await score(detector, fer.slice(0, 5), false); // settle the JIT before timing
-  const ferScore = await score(detector, fer, false);
-  report(`FER2013 sample (fixtures/fer2013-sample, ${fer.length} images of 48×48)`, ferScore);
-  confusion(ferScore);
+  console.log(`detector: ${detector.model}; load ${detector.loadTimeMs?.toFixed(0)} ms (1 worker)`);
+  const evalHalf = await labelled('fer2013-public-test', { half: 'eval', limit });
+  const fitHalf = await labelled('fer2013-public-test', { half: 'fit', limit });
   const photoSamples = await photos();
-  await score(detector, photoSamples, false); // first large images: settle before timing
-  console.log('');
-  const photoScore = await score(detector, photoSamples, true);
-  report(`Photos (fixtures/faces, ${photoSamples.length} images)`, photoScore);
+  const sample = withSample ? await labelled('fer2013-sample', { limit }) : [];
+  const summary: string[] = [];
+  for (const model of models) {
+    console.log(`\n=== model ${model} ===`);
+    await score(detector, model, [...evalHalf.slice(0, 5), ...photoSamples], false); // settle the JIT
+    const held = await score(detector, model, evalHalf, false);
+    report(`FER2013 public test, held-out half (${held.total} faces, never used for fitting)`, held, true);
+    const whole = merge(held, await score(detector, model, fitHalf, false));
+    report(
+      `FER2013 public test, whole split (${whole.total} faces; the ensemble's weights were fitted on half of it)`,
+      whole,
+      false,
+    );
+    console.log('');
+    const photo = await score(detector, model, photoSamples, true);
+    report(`Photos (fixtures/faces, ${photo.total} images)`, photo, false);
+    if (withSample) {
+      const smoke = await score(detector, model, sample, false);
+      report(
+        `fer2013-sample: FER2013 TRAINING split, smoke test only, not a score (${smoke.total})`,
+        smoke,
+        false,
+      );
+    }
+    summary.push(
+      `| ${model} | ${pct(held.correct, held.total).trim()} | ${macro(held).toFixed(1)}% | ` +
+        `${pct(whole.correct, whole.total).trim()} | ${macro(whole).toFixed(1)}% | ${photo.correct}/${photo.total} | ` +
+        `${(held.ms / held.total).toFixed(1)} | ${(photo.ms / photo.total).toFixed(1)} |`,
+    );
+  }
+  console.log(
+    '\n| model | held-out half | macro | whole test split | macro | photos | ms/48px face | ms/photo |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const line of summary) console.log(line);
 } finally {
   await detector.close();
 }

@@ -48,7 +48,11 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (a
       const onClose = () => gone.abort(new ProblemError({ code: 'client_closed' }));
       reply.raw.once('close', onClose);
       try {
-        return reply.send(await detections.detectAndStore(request.user, upload, { signal: gone.signal }));
+        // The schema above has already refused any id the catalogue lacks.
+        const { model } = request.query as { model?: string };
+        return reply.send(
+          await detections.detectAndStore(request.user, upload, { signal: gone.signal, model }),
+        );
       } finally {
         reply.raw.off('close', onClose);
       }

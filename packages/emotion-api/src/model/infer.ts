@@ -1,10 +1,14 @@
 import { ProblemError } from '@emotion-app/protocol';
 import { luminanceStdDev } from '../images/luminance.js';
 import { DEFAULT_MAX_PIXELS, DETECT_MAX_SIDE, decodeRgb, type RgbPixels } from '../images/normalize.js';
+import { type AlignedCrop, alignedCrop, boxCrop, keypointsOf } from './aligned-crop.js';
+import { Classifiers } from './classify.js';
+import type { MemberScores } from './ensemble.js';
+import { loadFaceapiNet } from './faceapi-net.js';
+import { modelId } from './model-id.js';
 import {
   byAreaDescending,
   clampBox,
-  cropCoordinates,
   emotionRegion,
   isTightCrop,
   looksLikeFaceCrop,
@@ -15,14 +19,11 @@ import {
   wholeImage,
 } from './geometry.js';
 import { type HumanFace, type HumanInstance, loadEmotionModel, loadHuman, type Tf } from './human-loader.js';
-import { MODEL_LABELS, toProbabilities, topEmotion } from './scores.js';
+import { topEmotion } from './scores.js';
 import type { Emotion, FaceBox, FaceEmotion } from './types.js';
 
 export { MIN_SIDE } from './geometry.js';
 
-const EMOTION_INPUT = 64;
-/** RGB weights for grayscale (ITU-R BT.601 luma). */
-const LUMA = [0.299, 0.587, 0.114];
 /** Standard deviation of luminance (0–255) below which an image is blank. */
 const BLANK_STDDEV = 4;
 
@@ -53,6 +54,24 @@ async function detectWith(human: HumanInstance, tensor: unknown): Promise<HumanF
   return result.face;
 }
 
+/** A face to classify: the box answered for it, the aligned square the networks see, its landmarks. */
+export interface Region {
+  box: FaceBox;
+  crop: AlignedCrop;
+  mesh: readonly (readonly number[])[];
+}
+
+function regionOf(face: HumanFace, width: number, height: number): Region {
+  const box = clampBox(emotionRegion(face), width, height);
+  const keypoints = keypointsOf(face.mesh);
+  return { box, crop: keypoints ? alignedCrop(keypoints) : boxCrop(box), mesh: face.mesh };
+}
+
+function whole(width: number, height: number): Region {
+  const box = wholeImage(width, height);
+  return { box, crop: boxCrop(box), mesh: [] };
+}
+
 /** Runs detection and classification in one thread; the worker owns one of these. */
 export class Inference {
   /**
@@ -63,14 +82,18 @@ export class Inference {
 
   private constructor(
     private readonly shortRange: HumanInstance,
-    private readonly emotionModel: { execute(input: unknown): unknown },
+    private readonly classifiers: Classifiers,
     private readonly maxPixels: number,
   ) {}
 
   static async create(opts: InferenceOptions = {}): Promise<Inference> {
     const shortRange = await loadHuman('short-range');
-    const emotionModel = await loadEmotionModel(shortRange.tf);
-    const inference = new Inference(shortRange, emotionModel, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
+    const classifiers = new Classifiers(
+      shortRange.tf,
+      await loadEmotionModel(shortRange.tf),
+      await loadFaceapiNet(shortRange.tf),
+    );
+    const inference = new Inference(shortRange, classifiers, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
     await inference.warmup();
     return inference;
   }
@@ -103,30 +126,49 @@ export class Inference {
     const zeros = this.tf.zeros([256, 256, 3], 'int32');
     await this.shortRange.detect(zeros);
     zeros.dispose();
-    const grey = this.tf.fill([EMOTION_INPUT, EMOTION_INPUT, 3], 128, 'int32');
-    await this.classify(grey, [{ x: 0, y: 0, width: EMOTION_INPUT, height: EMOTION_INPUT }]);
-    grey.dispose();
+    const grey = { data: new Uint8Array(64 * 64 * 3).fill(128), width: 64, height: 64 };
+    await this.classifiers.members(grey, [boxCrop(wholeImage(64, 64))], 'ensemble');
   }
 
   /** Encoded image bytes in; faces out, largest first. */
-  async detect(image: Uint8Array): Promise<FaceEmotion[]> {
-    return this.detectPixels(await decode(image, this.maxPixels));
+  async detect(image: Uint8Array, model?: string): Promise<FaceEmotion[]> {
+    return this.detectPixels(await decode(image, this.maxPixels), modelId(model));
   }
 
   /** Already decoded RGB pixels (see `decodeRgb`) in; faces out in full-size pixels, largest first. */
-  async detectPixels(raw: RgbPixels): Promise<FaceEmotion[]> {
+  async detectPixels(raw: RgbPixels, model?: string): Promise<FaceEmotion[]> {
+    const id = modelId(model);
+    const regions = await this.regions(raw);
+    const all = await this.classifiers.classify(
+      raw,
+      regions.map((r) => r.crop),
+      id,
+    );
+    const faces = regions.map(({ box }, i): FaceEmotion => {
+      const probabilities = all[i] as Record<Emotion, number>;
+      const emotion = topEmotion(probabilities);
+      return { box: toFullSize(box, raw), emotion, confidence: probabilities[emotion], probabilities };
+    });
+    return faces.sort(byAreaDescending);
+  }
+
+  /** Every network's scores for each face (for fitting the ensemble: scripts/fit-ensemble.ts). */
+  async memberScores(raw: RgbPixels): Promise<MemberScores[]> {
+    const regions = await this.regions(raw);
+    return this.classifiers.members(
+      raw,
+      regions.map((r) => r.crop),
+      'ensemble',
+    );
+  }
+
+  /** The faces found in `raw` with the aligned crop of each, in pixels of `raw` (for tests and scripts). */
+  async regions(raw: RgbPixels): Promise<Region[]> {
     if (raw.width < MIN_SIDE || raw.height < MIN_SIDE) return [];
     if (luminanceStdDev(raw) < BLANK_STDDEV) return [];
     const image = this.tf.tensor3d(raw.data, [raw.height, raw.width, 3], 'int32');
     try {
-      const boxes = await this.faceRegions(image, raw);
-      const all = await this.classify(image, boxes);
-      const faces = boxes.map((box, i): FaceEmotion => {
-        const probabilities = all[i] as Record<Emotion, number>;
-        const emotion = topEmotion(probabilities);
-        return { box: toFullSize(box, raw), emotion, confidence: probabilities[emotion], probabilities };
-      });
-      return faces.sort(byAreaDescending);
+      return await this.faceRegions(image, raw);
     } finally {
       image.dispose();
     }
@@ -137,52 +179,23 @@ export class Inference {
    * otherwise the detectors' faces, or the whole image when they find none in what looks like a
    * tight face crop.
    */
-  private async faceRegions(image: unknown, raw: RgbPixels): Promise<FaceBox[]> {
+  private async faceRegions(image: unknown, raw: RgbPixels): Promise<Region[]> {
     const { width, height } = raw;
-    if (isTightCrop(width, height)) return [wholeImage(width, height)];
-    const boxes = await this.findFaces(image, width, height);
-    if (boxes.length === 0 && looksLikeFaceCrop(width, height, raw.scale)) return [wholeImage(width, height)];
-    return boxes;
+    if (isTightCrop(width, height)) return [whole(width, height)];
+    const regions = await this.findFaces(image, width, height);
+    if (regions.length === 0 && looksLikeFaceCrop(width, height, raw.scale)) return [whole(width, height)];
+    return regions;
   }
 
   /**
    * Face regions in pixels of the image: the short-range detector first (a quarter of the full-range
    * one's cost, and made for selfies and webcams), the full-range one as well when faces may be small.
    */
-  private async findFaces(image: unknown, width: number, height: number): Promise<FaceBox[]> {
+  private async findFaces(image: unknown, width: number, height: number): Promise<Region[]> {
     let faces = await detectWith(this.shortRange, image);
     if (needsFullRange(faces, width, height)) {
       faces = mergeDetections(await detectWith(await this.loadFullRange(), image), faces);
     }
-    return faces.map((f) => clampBox(emotionRegion(f), width, height));
-  }
-
-  /**
-   * Exact softmax output of the emotion model for each box, renormalised to sum to 1. All boxes go
-   * through the model as one batch: each is cut out at twice the model's 64×64 and averaged down
-   * 2×2 (so a large face is not aliased), turned to grayscale and scaled to [-1, 1].
-   */
-  private async classify(image: unknown, boxes: FaceBox[]): Promise<Record<Emotion, number>[]> {
-    if (boxes.length === 0) return [];
-    const tf = this.tf;
-    const input = tf.tidy(() => {
-      const [height, width] = (image as { shape: number[] }).shape as [number, number];
-      const normalised = cropCoordinates(boxes, width, height);
-      const batch = tf.expandDims(tf.cast(image, 'float32'), 0);
-      const crops = tf.image.cropAndResize(batch, normalised, new Array(boxes.length).fill(0), [
-        2 * EMOTION_INPUT,
-        2 * EMOTION_INPUT,
-      ]);
-      const small = tf.avgPool(crops, 2, 2, 'valid');
-      const gray = tf.sum(tf.mul(small, tf.tensor1d(LUMA)), -1, true);
-      return tf.sub(tf.div(gray, 127.5), 1);
-    });
-    const output = this.emotionModel.execute(input) as { data(): Promise<Float32Array>; dispose(): void };
-    const scores = await output.data();
-    input.dispose();
-    output.dispose();
-    return boxes.map((_, face) =>
-      toProbabilities(scores.subarray(face * MODEL_LABELS.length, (face + 1) * MODEL_LABELS.length)),
-    );
+    return faces.map((f) => regionOf(f, width, height));
   }
 }

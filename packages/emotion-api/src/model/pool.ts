@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ProblemError, type ProblemCode } from '@emotion-app/protocol';
 import type { InferenceOptions } from './infer.js';
-import type { DetectPixels, FaceEmotion, FromWorker, ToWorker } from './types.js';
+import type { DetectOptions, FaceEmotion, FromWorker, ToWorker } from './types.js';
 
 interface Job {
   resolve(faces: FaceEmotion[]): void;
@@ -89,7 +89,8 @@ class Slot {
     }
   }
 
-  send(id: number, image: Buffer, pixels: DetectPixels | undefined, job: Job): void {
+  send(id: number, image: Buffer, opts: DetectOptions, job: Job): void {
+    const { pixels, model } = opts;
     // A copy of just these bytes (a Buffer may be a view into a larger or shared pool), transferred.
     const bytes = pixels?.data ?? image;
     const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -105,8 +106,9 @@ class Slot {
           width: pixels.width,
           height: pixels.height,
           scale: pixels.scale,
+          model,
         }
-      : { type: 'detect', id, image: copy };
+      : { type: 'detect', id, image: copy, model };
     this.worker.postMessage(message, [copy]);
   }
 
@@ -172,13 +174,13 @@ export class WorkerPool {
     return this.slots.map((s) => s.worker);
   }
 
-  run(image: Buffer, pixels?: DetectPixels): Promise<FaceEmotion[]> {
+  run(image: Buffer, opts: DetectOptions = {}): Promise<FaceEmotion[]> {
     if (this.closed || this.slots.length === 0)
       return Promise.reject(unavailable('The model is not loaded.'));
     let slot = this.slots[0] as Slot;
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     const id = this.nextId++;
-    return new Promise<FaceEmotion[]>((resolve, reject) => slot.send(id, image, pixels, { resolve, reject }));
+    return new Promise<FaceEmotion[]>((resolve, reject) => slot.send(id, image, opts, { resolve, reject }));
   }
 
   async close(): Promise<void> {

@@ -48,8 +48,16 @@ export interface WorkerError {
 }
 
 export type ToWorker =
-  | { type: 'detect'; id: number; image: ArrayBuffer }
-  | { type: 'detect-pixels'; id: number; pixels: ArrayBuffer; width: number; height: number; scale: number };
+  | { type: 'detect'; id: number; image: ArrayBuffer; model?: string }
+  | {
+      type: 'detect-pixels';
+      id: number;
+      pixels: ArrayBuffer;
+      width: number;
+      height: number;
+      scale: number;
+      model?: string;
+    };
 export type FromWorker =
   | { type: 'ready'; loadTimeMs: number }
   | { type: 'init-error'; message: string }

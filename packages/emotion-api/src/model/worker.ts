@@ -40,13 +40,16 @@ port.on('message', (message: ToWorker) => {
       const inference = await ready;
       const faces =
         message.type === 'detect'
-          ? await inference.detect(new Uint8Array(message.image))
-          : await inference.detectPixels({
-              data: Buffer.from(message.pixels),
-              width: message.width,
-              height: message.height,
-              scale: message.scale,
-            });
+          ? await inference.detect(new Uint8Array(message.image), message.model)
+          : await inference.detectPixels(
+              {
+                data: Buffer.from(message.pixels),
+                width: message.width,
+                height: message.height,
+                scale: message.scale,
+              },
+              message.model,
+            );
       post({ type: 'result', id: message.id, faces });
     })
     .catch((err: unknown) => post({ type: 'error', id: message.id, error: toWorkerError(err) }));

@@ -1,17 +1,31 @@
 /**
- * The models POST /detect can use (GET /models). One today, `human`; issue 14 adds more entries
- * here. Exactly one entry is the default, used when a request names none.
+ * The models POST /detect can use (GET /models): the two networks and their ensemble. Exactly one entry is the default, used when a request names none.
  */
 import type { ModelInfo } from '@emotion-app/protocol/emotion';
 
 export const MODELS: readonly ModelInfo[] = [
   {
+    id: 'ensemble',
+    name: 'Ensemble',
+    description:
+      'Weighted average of Human and face-api on the aligned face and its mirror image, fitted on half of ' +
+      'the FER2013 public test split (MODEL_CARD.md).',
+    default: true,
+  },
+  {
     id: 'human',
     name: 'Human',
     description:
-      "@vladmandic/human's emotion network on the BlazeFace face and its facemesh crop (tfjs-wasm, " +
-      'on the server); trained on FER2013.',
-    default: true,
+      "@vladmandic/human's emotion network (FER2013 mini-Xception, 64×64 grayscale) on the aligned " +
+      'face crop (tfjs-wasm, on the server).',
+    default: false,
+  },
+  {
+    id: 'faceapi',
+    name: 'face-api',
+    description:
+      "@vladmandic/face-api's expression network (112×112 RGB) on the aligned face crop (tfjs-wasm, on the server).",
+    default: false,
   },
 ];
 

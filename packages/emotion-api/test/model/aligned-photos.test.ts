@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { before, describe, it } from 'node:test';
+import { DETECT_MAX_SIDE, decodeRgb } from '../../src/images/normalize.js';
+import { type Point, toCropCoordinates } from '../../src/model/aligned-crop.js';
+import { Inference } from '../../src/model/infer.js';
+
+const faces = new URL('../../../../fixtures/faces/', import.meta.url);
+/** facemesh points of each eye's contour and of the lips (canonical MediaPipe face mesh). */
+const LEFT_EYE = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246];
+const RIGHT_EYE = [362, 382, 381, 380, 374, 373, 390, 249, 263, 466, 388, 387, 386, 385, 384, 398];
+const MOUTH = [61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 185, 40, 39, 37, 0, 267, 269, 270, 409];
+
+describe('aligned crops of the five fixture photos (real BlazeFace and facemesh, in this thread)', () => {
+  let inference: Inference;
+  before(async () => {
+    inference = await Inference.create();
+  });
+
+  it('frames both eyes and the whole mouth of every photo inside the crop, upright', async () => {
+    const names = (await readdir(faces)).filter((n) => /\.jpe?g$/i.test(n));
+    assert.equal(names.length, 5);
+    for (const name of names) {
+      const raw = await decodeRgb(await readFile(new URL(name, faces)), { maxSide: DETECT_MAX_SIDE });
+      const [region] = await inference.regions(raw);
+      assert.ok(region, `${name}: a face`);
+      assert.ok(region.mesh.length >= 468, `${name}: facemesh landmarks`);
+      for (const [part, indices] of [
+        ['left eye', LEFT_EYE],
+        ['right eye', RIGHT_EYE],
+        ['mouth', MOUTH],
+      ] as const) {
+        for (const i of indices) {
+          const [x = 0, y = 0] = region.mesh[i] ?? [];
+          const [u, v] = toCropCoordinates(region.crop, [x, y] as Point);
+          assert.ok(
+            u > 0.02 && u < 0.98 && v > 0.02 && v < 0.98,
+            `${name}: ${part} point ${i} at (${u}, ${v})`,
+          );
+        }
+      }
+      // Eyes in the upper half and the mouth in the lower half of the crop.
+      const [, eyeV] = toCropCoordinates(region.crop, [region.mesh[33]?.[0] ?? 0, region.mesh[33]?.[1] ?? 0]);
+      const [, mouthV] = toCropCoordinates(region.crop, [
+        region.mesh[13]?.[0] ?? 0,
+        region.mesh[13]?.[1] ?? 0,
+      ]);
+      assert.ok(eyeV < 0.5 && mouthV > 0.5, `${name}: eyes at ${eyeV}, mouth at ${mouthV}`);
+    }
+  });
+});
