@@ -1,7 +1,7 @@
 /**
  * Builds the emotion-api Fastify app: auth proxy, CSRF guard, detection, history, health and
  * docs, plus the built web app when `config.webDist` is set. Closing the app closes the
- * database and (when the app created it) the model's workers.
+ * prediction store and the model's workers (each when the app created it).
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
@@ -30,9 +30,8 @@ import { createCsrfGuard } from './auth/csrf.js';
 import { followRevocations, type Revocations } from './auth/revocations.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { openDatabase } from './db/database.js';
 import { detectionRoutes } from './detections/detections.routes.js';
-import { DetectionService } from './detections/detections.service.js';
+import { type DetectionObserver, DetectionService } from './detections/detections.service.js';
 import { healthRoutes } from './health/health.routes.js';
 import { historyRoutes } from './history/history.routes.js';
 import { HistoryService } from './history/history.service.js';
@@ -41,13 +40,16 @@ import { contentSecurityPolicy } from './http/security-headers.js';
 import { BoundedQueue } from './model/bounded-queue.js';
 import { createEmotionDetector, type EmotionDetector } from './model/index.js';
 import { modelRoutes } from './models/models.routes.js';
-import { registerDomainMetrics } from './metrics.js';
-import { ImageStore } from './storage/image-store.js';
+import { detectionMetrics, registerDomainMetrics } from './metrics.js';
+import { openPredictionStore } from './predictions/predictions.open.js';
+import type { PredictionStore } from './predictions/predictions.store.js';
 import { registerWebApp } from './web/web.routes.js';
 
 export interface AppDeps {
   /** An already created detector (tests); the app then neither loads nor closes it. */
   detector?: EmotionDetector;
+  /** An already opened prediction store (tests); the app then does not close it. */
+  store?: PredictionStore;
   /** Load the model before listening (default true). */
   loadModel?: boolean;
   /** Fastify logger option (default: pino at config.logLevel); tests pass `false`. */
@@ -57,19 +59,25 @@ export interface AppDeps {
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions(config, deps.logger));
 
-  const ownsDetector = deps.detector === undefined;
-  const ctx = createContext(config, deps.detector, app.log);
-  app.addHook('onClose', async () => {
-    await ctx.revocations.close();
-    ctx.db.close();
-    if (ownsDetector) await ctx.detector.close();
-  });
-
   // Set by requireAuth on protected routes; declared up front so every request has the same shape.
   app.decorateRequest('user', null as unknown as AuthUser);
   await app.register(problemPlugin, problemOptions(config));
   // GET /metrics (hidden from /docs) and the request histogram, on every route registered below.
   const metrics = registerMetrics(app, config.metricsToken ? { token: config.metricsToken } : {});
+
+  const ownsDetector = deps.detector === undefined;
+  const ownsStore = deps.store === undefined;
+  const store = deps.store ?? (await openPredictionStore(config));
+  const ctx = createContext(
+    config,
+    { store, detector: deps.detector, observer: detectionMetrics(metrics) },
+    app.log,
+  );
+  app.addHook('onClose', async () => {
+    await ctx.revocations.close();
+    if (ownsStore) await store.close();
+    if (ownsDetector) await ctx.detector.close();
+  });
   registerDomainMetrics(metrics, ctx);
   await registerPlugins(app, config, ctx.cookies);
   app.addHook('preHandler', createCsrfGuard(ctx.cookies, config.corsOrigins));
@@ -111,17 +119,16 @@ function fastifyOptions(config: Config, logger: FastifyServerOptions['logger']):
 /** The services and stores the routes share; a detector given by the caller is used as is. */
 function createContext(
   config: Config,
-  givenDetector: EmotionDetector | undefined,
+  given: { store: PredictionStore; detector: EmotionDetector | undefined; observer: DetectionObserver },
   log: FastifyBaseLogger,
 ): AppContext {
+  const { store, observer } = given;
   const detector =
-    givenDetector ??
+    given.detector ??
     createEmotionDetector({ workers: config.modelWorkers, maxPixels: config.maxImagePixels });
-  const db = openDatabase(config.dataDir);
-  const images = new ImageStore(config.dataDir);
   const detectQueue = new BoundedQueue(config.modelWorkers, config.detectQueueMax);
   const cookies = new SessionCookies(config.production);
-  const history = new HistoryService({ db, images });
+  const history = new HistoryService({ store });
   const revocations = followRevocations({
     authUrl: config.authUrl,
     serviceKey: config.serviceKey,
@@ -134,16 +141,15 @@ function createContext(
     config,
     auth: new AuthClient({ baseUrl: config.authUrl, timeoutMs: config.authTimeoutMs }),
     cookies,
-    db,
-    images,
+    store,
     detector,
     detectQueue,
     revocations,
     requireAuth: createRequireAuth(verifier, { cookieName: cookies.names.access }),
     detections: new DetectionService({
-      db,
-      images,
+      store,
       detector,
+      observer,
       detectQueue,
       minConfidence: config.minConfidence,
       maxImagePixels: config.maxImagePixels,

@@ -45,6 +45,11 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
+  /**
+   * `DATABASE_URL` (postgres:// or postgresql://): predictions and images in PostgreSQL, shared by
+   * every instance; undefined = SQLite `DATA_DIR/emotion.db` and the `DATA_DIR/images` folder.
+   */
+  readonly databaseUrl: string | undefined;
   readonly authUrl: string;
   readonly authTimeoutMs: number;
   /**
@@ -154,6 +159,7 @@ export function emotionApiEnv() {
     host: Host,
     port: Port(5000),
     dataDir: DataDir,
+    databaseUrl: url('DATABASE_URL', { protocols: ['postgres:', 'postgresql:'] }),
     logLevel: LogLevel((env) => (env.nodeEnv === 'test' ? 'silent' : 'info')),
     authUrl: AuthUrl,
     authTimeoutMs: number('AUTH_TIMEOUT_MS', 5000, 'a positive integer (ms)', positiveInteger),
@@ -194,6 +200,7 @@ export async function loadConfig(env: Env = process.env): Promise<Config> {
     host: e.host,
     port: e.port,
     dataDir: e.dataDir,
+    databaseUrl: e.databaseUrl,
     authUrl: e.authUrl,
     authTimeoutMs: e.authTimeoutMs,
     jwtSecret: e.jwtSecret,

@@ -9,19 +9,18 @@ import type { preHandlerAsyncHookHandler } from 'fastify';
 import type { SessionCookies } from './auth/cookies.js';
 import type { Revocations } from './auth/revocations.js';
 import type { Config } from './config.js';
-import type { Db } from './db/database.js';
 import type { DetectionService } from './detections/detections.service.js';
 import type { HistoryService } from './history/history.service.js';
 import type { BoundedQueue } from './model/bounded-queue.js';
 import type { EmotionDetector } from './model/index.js';
-import type { ImageStore } from './storage/image-store.js';
+import type { PredictionStore } from './predictions/predictions.store.js';
 
 export interface AppContext {
   config: Config;
   auth: AuthClient;
   cookies: SessionCookies;
-  db: Db;
-  images: ImageStore;
+  /** Predictions and their images: SQLite + the image folder, or PostgreSQL (DATABASE_URL). */
+  store: PredictionStore;
   detector: EmotionDetector;
   /** One slot per model worker for decoding, detecting and re-encoding an upload (503 server_busy when full). */
   detectQueue: BoundedQueue;

@@ -1,33 +1,38 @@
-/** GET /health: liveness, the model's state, whether auth-server answers and the revocation feed's state. */
+/**
+ * GET /health: liveness, the model's state, whether auth-server answers (cached ~2 s), the
+ * revocation feed's state and whether the predictions database answers. 503 with the same body
+ * (`status: "error"`, `db: "down"`) while the database is unreachable.
+ */
 import { ApiHealth } from '@emotion-app/protocol/emotion';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { RouteOptions } from '../context.js';
-
-const HEALTH_TIMEOUT_MS = 1500;
-
-/** Whether auth-server's own health route answers 2xx within HEALTH_TIMEOUT_MS. */
-async function probe(url: string): Promise<'ok' | 'unreachable'> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
-    await res.body?.cancel().catch(() => {});
-    return res.ok ? 'ok' : 'unreachable';
-  } catch {
-    return 'unreachable';
-  }
-}
+import { cachedAuthProbe } from './auth-probe.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx }) => {
-  const { config, detector, revocations } = ctx;
-  const healthUrl = `${config.authUrl}/api/health`;
+  const { config, detector, revocations, store } = ctx;
+  const authServer = cachedAuthProbe(`${config.authUrl}/api/health`);
 
   app.get(
     '/health',
-    { schema: { tags: ['health'], summary: 'Service health', response: { 200: ApiHealth } } },
-    async () => ({
-      status: 'ok' as const,
-      model: { loaded: detector.loaded, name: detector.model },
-      authServer: await probe(healthUrl),
-      revocations: revocations.status,
-    }),
+    { schema: { tags: ['health'], summary: 'Service health', response: { 200: ApiHealth, 503: ApiHealth } } },
+    async (request, reply) => {
+      const [auth, db] = await Promise.all([
+        authServer(),
+        store.ping().then(
+          () => 'ok' as const,
+          (err: unknown) => {
+            request.log.warn({ err }, 'health check: database unreachable');
+            return 'down' as const;
+          },
+        ),
+      ]);
+      return reply.code(db === 'ok' ? 200 : 503).send({
+        status: db === 'ok' ? ('ok' as const) : ('error' as const),
+        model: { loaded: detector.loaded, name: detector.model },
+        authServer: auth,
+        revocations: revocations.status,
+        db,
+      });
+    },
   );
 };

@@ -20,10 +20,10 @@ function csvRecord(p: Prediction): string {
 }
 
 /** Joins what `encode` makes of each row into chunks of ROWS_PER_CHUNK rows. */
-function* chunks(rows: Iterable<Prediction>, encode: (p: Prediction, index: number) => string) {
+async function* chunks(rows: AsyncIterable<Prediction>, encode: (p: Prediction, index: number) => string) {
   let chunk = '';
   let index = 0;
-  for (const row of rows) {
+  for await (const row of rows) {
     chunk += encode(row, index++);
     if (index % ROWS_PER_CHUNK === 0) {
       yield chunk;
@@ -33,18 +33,18 @@ function* chunks(rows: Iterable<Prediction>, encode: (p: Prediction, index: numb
   if (chunk !== '') yield chunk;
 }
 
-function* csvBody(rows: Iterable<Prediction>): Generator<string> {
+async function* csvBody(rows: AsyncIterable<Prediction>): AsyncGenerator<string> {
   yield csvRow(EXPORT_CSV_COLUMNS);
   yield* chunks(rows, csvRecord);
 }
 
-function* jsonBody(rows: Iterable<Prediction>): Generator<string> {
+async function* jsonBody(rows: AsyncIterable<Prediction>): AsyncGenerator<string> {
   yield '[';
   yield* chunks(rows, (p, i) => (i === 0 ? '' : ',') + JSON.stringify(toDetection(p)));
   yield ']';
 }
 
 /** The export of `rows` in `format`, as text chunks for a stream. */
-export function exportBody(format: ExportFormat, rows: Iterable<Prediction>): Generator<string> {
+export function exportBody(format: ExportFormat, rows: AsyncIterable<Prediction>): AsyncGenerator<string> {
   return format === 'csv' ? csvBody(rows) : jsonBody(rows);
 }

@@ -1,7 +1,8 @@
 /** The filters of GET /logs and GET /logs/export, checked beyond their schema and turned into a repository query. */
 import { ProblemError } from '@emotion-app/protocol';
 import type { LogsFilter } from '@emotion-app/protocol/emotion';
-import type { PredictionQuery } from './history.repository.js';
+import { MODEL_IDS } from '../models/models.catalogue.js';
+import type { PredictionQuery } from '../predictions/predictions.store.js';
 
 export type { LogsFilter };
 
@@ -32,6 +33,10 @@ function parseBound(name: 'from' | 'to', value: string): string {
 export function toPredictionQuery(q: LogsFilter): PredictionQuery {
   const filter: PredictionQuery = {};
   if (q.emotion !== undefined) filter.emotion = q.emotion;
+  if (q.model !== undefined) {
+    if (!MODEL_IDS.includes(q.model)) throw invalid('model', `must be one of ${MODEL_IDS.join(', ')}`);
+    filter.model = q.model;
+  }
   if (q.minConfidence !== undefined) filter.minConfidence = q.minConfidence;
   if (q.maxConfidence !== undefined) filter.maxConfidence = q.maxConfidence;
   if (q.minConfidence !== undefined && q.maxConfidence !== undefined && q.minConfidence > q.maxConfidence) {

@@ -3,27 +3,16 @@
  * counts, the export of every matching row, and the removal of a deleted account's data. Every
  * call is scoped to one user's rows.
  */
-import type { ReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { ProblemError } from '@emotion-app/protocol';
-import type { Db } from '../db/database.js';
-import type { ExportFormat, LogsPage } from '@emotion-app/protocol/emotion';
+import type { ExportFormat, LogsPage, Stats } from '@emotion-app/protocol/emotion';
+import type { PredictionStore } from '../predictions/predictions.store.js';
 import { toDetection } from '../predictions/predictions.table.js';
-import type { ImageStore } from '../storage/image-store.js';
 import { exportBody } from './history.export.js';
 import { type LogsFilter, toPredictionQuery } from './history.filters.js';
-import {
-  deletePrediction,
-  deleteUserPredictions,
-  findPrediction,
-  iteratePredictions,
-  listPredictions,
-  type PredictionStats,
-  predictionStats,
-} from './history.repository.js';
 
 export interface HistoryDeps {
-  db: Db;
-  images: ImageStore;
+  store: PredictionStore;
 }
 
 export interface LogsExport {
@@ -31,7 +20,7 @@ export interface LogsExport {
   /** `emotions-YYYY-MM-DD.<format>` (today, UTC). */
   filename: string;
   /** Text chunks, read lazily: the rows are fetched page by page while the client downloads. */
-  body: Iterable<string>;
+  body: AsyncIterable<string>;
 }
 
 function notFound(detail: string): ProblemError {
@@ -42,9 +31,9 @@ export class HistoryService {
   constructor(private readonly deps: HistoryDeps) {}
 
   /** The caller's predictions matching `filter`, newest first, one page of them. */
-  list(userId: string, filter: LogsFilter & { limit: number; offset: number }): LogsPage {
+  async list(userId: string, filter: LogsFilter & { limit: number; offset: number }): Promise<LogsPage> {
     const { limit, offset } = filter;
-    const { items, total } = listPredictions(this.deps.db, userId, {
+    const { items, total } = await this.deps.store.list(userId, {
       ...toPredictionQuery(filter),
       limit,
       offset,
@@ -54,37 +43,35 @@ export class HistoryService {
 
   /** Deletes one of the caller's predictions and its image; 404 not_found when it is not theirs. */
   async remove(userId: string, id: string): Promise<void> {
-    const removed = deletePrediction(this.deps.db, userId, id);
-    if (!removed) throw notFound('No such prediction.');
-    await this.deps.images.remove(removed.imageFile);
+    if (!(await this.deps.store.remove(userId, id))) throw notFound('No such prediction.');
   }
 
   /**
    * Deletes every prediction and image of a user whose account was deleted (auth-server's
    * `user_deleted` revocation event). Idempotent; returns how many predictions were deleted.
    */
-  async removeUser(userId: string): Promise<number> {
-    const files = deleteUserPredictions(this.deps.db, userId);
-    for (const file of files) await this.deps.images.remove(file);
-    return files.length;
+  removeUser(userId: string): Promise<number> {
+    return this.deps.store.removeUser(userId);
   }
 
   /** The stored JPEG of one of the caller's predictions; 404 not_found when it is not theirs or gone. */
-  async openImage(userId: string, id: string): Promise<ReadStream> {
-    const prediction = findPrediction(this.deps.db, userId, id);
-    const stream = prediction ? await this.deps.images.open(prediction.imageFile) : undefined;
-    if (!stream) throw notFound('No such image.');
-    return stream;
+  async openImage(userId: string, id: string): Promise<Readable | Buffer> {
+    const image = await this.deps.store.openImage(userId, id);
+    if (!image) throw notFound('No such image.');
+    return image;
   }
 
   /** Counts of the caller's predictions by emotion and by UTC day. */
-  stats(userId: string): PredictionStats {
-    return predictionStats(this.deps.db, userId);
+  stats(userId: string): Promise<Stats> {
+    return this.deps.store.stats(userId);
   }
 
-  /** Every prediction of the caller matching `filter`, newest first, as CSV or JSON. */
+  /**
+   * Every prediction of the caller matching `filter`, newest first, as CSV or JSON. The filter is
+   * checked here (a bad one throws before any byte is sent); rows are read while the body streams.
+   */
   export(userId: string, format: ExportFormat, filter: LogsFilter): LogsExport {
-    const rows = iteratePredictions(this.deps.db, userId, toPredictionQuery(filter));
+    const rows = this.deps.store.iterate(userId, toPredictionQuery(filter));
     const date = new Date().toISOString().slice(0, 10);
     return {
       contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',

@@ -1,12 +1,12 @@
 /**
- * The `predictions` table: one stored detection per row (see migrations/). Written by detections,
- * read and deleted by history; both map rows through here, and rows to the API's `Detection`.
+ * A stored prediction as both stores return it, and as the API shows it (`Detection`). Written by
+ * detections, read and deleted by history through a PredictionStore.
  */
 import { EMOTIONS, type Emotion } from '@emotion-app/protocol';
 import type { Detection } from '@emotion-app/protocol/emotion';
 import type { FaceEmotion } from '../model/index.js';
 
-/** One stored detection. */
+/** One stored detection (its image is stored with it, see predictions.store.ts). */
 export interface Prediction {
   id: string;
   userId: string;
@@ -16,39 +16,9 @@ export interface Prediction {
   confidence: number;
   probabilities: Record<Emotion, number>;
   faces: FaceEmotion[];
+  /** The catalogue id of the model used (GET /models). */
   model: string;
-  /** File name inside `DATA_DIR/images`; never taken from a URL. */
-  imageFile: string;
   lowConfidence: boolean;
-}
-
-/** A row as SQLite returns it. */
-export interface PredictionRow {
-  id: string;
-  user_id: string;
-  created_at: string;
-  emotion: Emotion;
-  confidence: number;
-  probabilities: string;
-  faces: string;
-  model: string;
-  image_file: string;
-  low_confidence: number;
-}
-
-export function fromRow(row: PredictionRow): Prediction {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    createdAt: row.created_at,
-    emotion: row.emotion,
-    confidence: row.confidence,
-    probabilities: JSON.parse(row.probabilities) as Record<Emotion, number>,
-    faces: JSON.parse(row.faces) as FaceEmotion[],
-    model: row.model,
-    imageFile: row.image_file,
-    lowConfidence: row.low_confidence === 1,
-  };
 }
 
 /** A zero for each of the seven labels. */

@@ -28,7 +28,19 @@ describe('database', () => {
     const versions = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
     assert.deepEqual(
       versions.map((v) => v.version),
-      [1],
+      [1, 2],
     );
+  });
+
+  it("serves a /logs page from an index, without sorting the user's rows", () => {
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT * FROM predictions WHERE user_id = ?
+         ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+      )
+      .all('someone') as { detail: string }[];
+    const details = plan.map((row) => row.detail).join('; ');
+    assert.match(details, /USING INDEX predictions_user_time/);
+    assert.doesNotMatch(details, /TEMP B-TREE/);
   });
 });

@@ -1,62 +1,37 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type Db, openDatabase } from '../../src/db/database.js';
-import { insertPrediction } from '../../src/detections/detections.repository.js';
-import { listPredictions } from '../../src/history/history.repository.js';
 import { HistoryService } from '../../src/history/history.service.js';
-import { type Prediction, zeroCounts } from '../../src/predictions/predictions.table.js';
-import { ImageStore } from '../../src/storage/image-store.js';
+import { SqlitePredictionStore } from '../../src/predictions/predictions.sqlite.js';
+import { bytesOf, jpegOf, prediction } from '../predictions/fixtures.js';
+import { storeDialects, type TestStore } from '../predictions/stores.js';
 
-async function stored(images: ImageStore, userId: string): Promise<Prediction> {
-  const imageFile = await images.save(Buffer.from('jpeg bytes'));
-  const probabilities = { ...zeroCounts(), happy: 0.8 };
-  return {
-    id: randomUUID(),
-    userId,
-    createdAt: new Date().toISOString(),
-    emotion: 'happy',
-    confidence: 0.8,
-    probabilities,
-    faces: [],
-    model: 'test-model',
-    imageFile,
-    lowConfidence: false,
-  };
+for (const dialect of storeDialects()) {
+  describe(`HistoryService.removeUser (a user_deleted revocation event) on ${dialect.name}`, () => {
+    let t: TestStore;
+    let history: HistoryService;
+
+    before(async () => {
+      t = await dialect.open();
+      history = new HistoryService({ store: t.store });
+    });
+    after(() => t.cleanup());
+
+    it("deletes every prediction and image of that user, and nobody else's; again is a no-op", async () => {
+      const at = new Date().toISOString();
+      const gone = [prediction('deleted-user', at, 'happy', 0.8), prediction('deleted-user', at, 'sad', 0.6)];
+      const kept = prediction('other-user', at, 'happy', 0.8);
+      for (const p of [...gone, kept]) await t.store.insert(p, jpegOf(p.id));
+
+      assert.equal(await history.removeUser('deleted-user'), 2);
+
+      assert.equal((await t.store.list('deleted-user', { limit: 10, offset: 0 })).total, 0);
+      for (const p of gone) assert.equal(await t.store.openImage('deleted-user', p.id), undefined);
+      assert.equal((await t.store.list('other-user', { limit: 10, offset: 0 })).total, 1);
+      assert.deepEqual(await bytesOf(await t.store.openImage('other-user', kept.id)), jpegOf(kept.id));
+      if (t.store instanceof SqlitePredictionStore) assert.equal(readdirSync(t.store.images.dir).length, 1);
+
+      assert.equal(await history.removeUser('deleted-user'), 0);
+    });
+  });
 }
-
-describe('HistoryService.removeUser (a user_deleted revocation event)', () => {
-  let dir: string;
-  let db: Db;
-  let images: ImageStore;
-  let history: HistoryService;
-
-  before(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'emotion-remove-user-'));
-    db = openDatabase(dir);
-    images = new ImageStore(dir);
-    history = new HistoryService({ db, images });
-  });
-  after(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("deletes every prediction and image of that user, and nobody else's; again is a no-op", async () => {
-    const gone = [await stored(images, 'deleted-user'), await stored(images, 'deleted-user')];
-    const kept = await stored(images, 'other-user');
-    for (const p of [...gone, kept]) insertPrediction(db, p);
-
-    assert.equal(await history.removeUser('deleted-user'), 2);
-
-    assert.equal(listPredictions(db, 'deleted-user', { limit: 10, offset: 0 }).total, 0);
-    for (const p of gone) assert.equal(existsSync(path.join(images.dir, p.imageFile)), false);
-    assert.equal(listPredictions(db, 'other-user', { limit: 10, offset: 0 }).total, 1);
-    assert.ok(existsSync(path.join(images.dir, kept.imageFile)));
-
-    assert.equal(await history.removeUser('deleted-user'), 0);
-  });
-});

@@ -9,6 +9,13 @@ import { Detection, EmotionLabel } from './detections.js';
 /** The filters of GET /logs, shared with GET /logs/export. */
 export const LogsFilterProperties = {
   emotion: Type.Optional(EmotionLabel),
+  model: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'a model id of GET /models; another id is 400 validation_failed',
+    }),
+  ),
   minConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   maxConfidence: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   from: Type.Optional(Type.String({ description: 'inclusive; YYYY-MM-DD (UTC day) or ISO-8601 date-time' })),
