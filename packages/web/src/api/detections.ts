@@ -1,11 +1,35 @@
 import { request, send } from './http.js';
 import { problemFromResponse } from './problem.js';
-import type { Detection, ExportFormat, Health, LogFilters, LogPage, LogQuery, Stats } from './types.js';
+import type {
+  Detection,
+  ExportFormat,
+  Health,
+  LogFilters,
+  LogPage,
+  LogQuery,
+  ModelList,
+  Stats,
+} from './types.js';
 
-export function detect(image: Blob, fileName = 'photo.jpg', signal?: AbortSignal): Promise<Detection> {
+/** The query of `POST /detect`: `?model=<id>` when a model is named (else emotion-api's default). */
+export function detectQuery(model?: string | null): { model?: string } {
+  return model ? { model } : {};
+}
+
+export function detect(
+  image: Blob,
+  fileName = 'photo.jpg',
+  model?: string | null,
+  signal?: AbortSignal,
+): Promise<Detection> {
   const form = new FormData();
   form.append('image', image, fileName);
-  return request<Detection>('POST', '/detect', { body: form, signal });
+  return request<Detection>('POST', '/detect', { body: form, query: detectQuery(model), signal });
+}
+
+/** `GET /models`: the models `POST /detect?model=` can use, the default one marked. */
+export function listModels(signal?: AbortSignal): Promise<ModelList> {
+  return request<ModelList>('GET', '/models', { signal });
 }
 
 export function listLogs(filters: LogFilters, signal?: AbortSignal): Promise<LogPage> {

@@ -5,11 +5,12 @@ import { deleteLog, detect, exportLogs } from './detections.js';
 import { queryKeys } from './queryKeys.js';
 import type { ExportFormat, LogQuery } from './types.js';
 
-/** `POST /detect`; History and Stats are reloaded afterwards. */
+/** `POST /detect` with the chosen model (null: emotion-api's default); History and Stats are reloaded afterwards. */
 export function useDetect() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (photo: { blob: Blob; name: string }) => detect(photo.blob, photo.name),
+    mutationFn: (photo: { blob: Blob; name: string; model: string | null }) =>
+      detect(photo.blob, photo.name, photo.model),
     onSettled: () => {
       void client.invalidateQueries({ queryKey: queryKeys.logs });
       void client.invalidateQueries({ queryKey: queryKeys.stats });

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { listSessions, verifyEmail } from './auth.js';
 import { backoffDelay } from '../lib/backoff.js';
-import { fetchImage, getHealth, getStats, listLogs } from './detections.js';
+import { fetchImage, getHealth, getStats, listLogs, listModels } from './detections.js';
 import { queryKeys } from './queryKeys.js';
 import type { LogQuery } from './types.js';
 
@@ -24,6 +24,16 @@ export function useLogs(query: LogQuery, page: number) {
 /** The caller's counts by emotion and by day. */
 export function useStats() {
   return useQuery({ queryKey: queryKeys.stats, queryFn: ({ signal }) => getStats(signal) });
+}
+
+/** The models a detection can use (`GET /models`); the catalogue changes only with a deploy. */
+export function useModels() {
+  return useQuery({
+    queryKey: queryKeys.models,
+    queryFn: ({ signal }) => listModels(signal),
+    select: (list) => list.models,
+    staleTime: 10 * 60_000,
+  });
 }
 
 /** The devices the user is signed in on. */

@@ -10,6 +10,7 @@ export const queryKeys = {
   logPage: (filters: LogFilters) => ['user', 'logs', filters] as const,
   stats: ['user', 'stats'] as const,
   sessions: ['user', 'sessions'] as const,
+  models: ['user', 'models'] as const,
   image: (url: string) => ['user', 'image', url] as const,
   verification: (token: string) => ['verification', token] as const,
   health: ['health'] as const,

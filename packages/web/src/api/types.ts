@@ -26,6 +26,8 @@ export type {
   FaceBox as Box,
   LogsPage as LogPage,
   MeResponse,
+  ModelInfo,
+  ModelList,
   Probabilities,
   Stats,
 } from '@emotion-app/protocol/emotion';

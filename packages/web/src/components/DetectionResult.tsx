@@ -4,8 +4,15 @@ import { EMOTION_COLOR, emotionLabel, percent } from '../lib/emotions.js';
 import { FaceOverlay } from './FaceOverlay.js';
 import { ProbabilityBars } from './ProbabilityBars.js';
 
-/** The photo with its face boxes, the top emotion and the seven probabilities. */
-export function DetectionResult({ detection, imageSrc }: { detection: Detection; imageSrc: string | null }) {
+interface DetectionResultProps {
+  detection: Detection;
+  imageSrc: string | null;
+  /** The answering model's display name (default: the `model` of the answer as is). */
+  modelLabel?: string;
+}
+
+/** The photo with its face boxes, the top emotion, the seven probabilities and the model used. */
+export function DetectionResult({ detection, imageSrc, modelLabel }: DetectionResultProps) {
   const faces = detection.faces ?? [];
   return (
     <Card withBorder radius="md" padding="md" data-testid="detection-result">
@@ -37,8 +44,8 @@ export function DetectionResult({ detection, imageSrc }: { detection: Detection;
         </div>
         <ProbabilityBars probabilities={detection.probabilities} />
         {detection.model && (
-          <Text size="xs" c="dimmed">
-            Model: {detection.model}
+          <Text size="xs" c="dimmed" data-testid="detection-model">
+            Model: {modelLabel ?? detection.model}
           </Text>
         )}
       </Stack>

@@ -17,11 +17,14 @@ import { useEffect, useRef, useState } from 'react';
 import { type DetectErrorMessage, detectErrorMessage, WRONG_TYPE } from '../api/detectErrors.js';
 import { imageUrlOf } from '../api/detections.js';
 import { useDetect } from '../api/mutations.js';
+import { useModels } from '../api/queries.js';
 import { useAuthImage } from '../components/AuthImage.js';
 import { DetectionResult } from '../components/DetectionResult.js';
+import { ModelPicker } from '../components/ModelPicker.js';
 import { Webcam } from '../components/Webcam.js';
 import { UploadIcon } from '../components/icons.js';
 import { percent } from '../lib/emotions.js';
+import { chosenModelId, modelName } from '../lib/models.js';
 import { useServiceStatus } from '../status/serviceStatus.js';
 
 const ACCEPT = ['image/jpeg', 'image/png', 'image/webp'];
@@ -44,6 +47,9 @@ function rejectionMessage(rejections: FileRejection[]): DetectErrorMessage {
 
 export function DetectPage() {
   const [photo, setPhoto] = useState<Photo | null>(null);
+  const { data: models } = useModels();
+  const [pickedModel, setPickedModel] = useState<string | null>(null);
+  const model = chosenModelId(models, pickedModel);
   const detectMutation = useDetect();
   const detection = detectMutation.data ?? null;
   // A refused file (in the page) or a failed detection (from emotion-api).
@@ -75,7 +81,7 @@ export function DetectPage() {
   const run = () => {
     if (!photo) return;
     setRejected(null);
-    detectMutation.mutate({ blob: photo.blob, name: photo.name });
+    detectMutation.mutate({ blob: photo.blob, name: photo.name, model });
   };
 
   return (
@@ -142,6 +148,9 @@ export function DetectPage() {
                   {photo.name}
                 </Text>
               )}
+              {models && models.length > 0 && (
+                <ModelPicker models={models} value={model} onChange={setPickedModel} disabled={busy} />
+              )}
               <Group grow>
                 <Button size="md" onClick={run} loading={busy} disabled={!photo || !canUseApi}>
                   Detect emotion
@@ -162,7 +171,7 @@ export function DetectPage() {
               : detection
                 ? `Result: ${detection.emotion}, ${percent(detection.confidence)} confident, ${
                     detection.faces.length === 1 ? '1 face' : `${detection.faces.length} faces`
-                  } found.`
+                  } found, by the ${modelName(detection.model, models)} model.`
                 : ''}
           </VisuallyHidden>
           {error && (
@@ -173,6 +182,7 @@ export function DetectPage() {
           {detection && photo ? (
             <DetectionResult
               detection={detection}
+              modelLabel={modelName(detection.model, models)}
               imageSrc={stored.src ?? (stored.failed ? photo.url : null)}
             />
           ) : (

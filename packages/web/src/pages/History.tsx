@@ -2,7 +2,7 @@ import { Alert, Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Text, Title } 
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../api/problem.js';
-import { LOG_PAGE_SIZE, useLogs } from '../api/queries.js';
+import { LOG_PAGE_SIZE, useLogs, useModels } from '../api/queries.js';
 import { useServiceStatus } from '../status/serviceStatus.js';
 import { DeleteDialog } from './history/DeleteDialog.js';
 import { ExportButtons } from './history/ExportButtons.js';
@@ -16,6 +16,7 @@ export function HistoryPage() {
   const [page, setPage] = useState(1);
   const query = toLogQuery(filters);
   const { data, error } = useLogs(query, page);
+  const { data: models } = useModels();
   const { canUseApi } = useServiceStatus();
   const deletion = useDeleteDetection();
   const pages = data ? Math.max(1, Math.ceil(data.total / LOG_PAGE_SIZE)) : 1;
@@ -46,6 +47,7 @@ export function HistoryPage() {
 
       <HistoryFilterBar
         filters={filters}
+        models={models}
         onChange={updateFilters}
         onClear={() => {
           setFilters(NO_FILTERS);
@@ -86,7 +88,14 @@ export function HistoryPage() {
       )}
 
       {data && data.items.length > 0 && (
-        <HistoryGrid data={data} page={page} pages={pages} onPage={setPage} onDelete={deletion.ask} />
+        <HistoryGrid
+          data={data}
+          models={models}
+          page={page}
+          pages={pages}
+          onPage={setPage}
+          onDelete={deletion.ask}
+        />
       )}
 
       <DeleteDialog

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attachmentName } from '../../src/api/detections.js';
+import { attachmentName, detectQuery } from '../../src/api/detections.js';
 
 test('attachmentName reads the file name of a Content-Disposition header', () => {
   assert.equal(
@@ -18,4 +18,11 @@ test('attachmentName falls back without a usable name', () => {
   assert.equal(attachmentName(null, 'emotions.csv'), 'emotions.csv');
   assert.equal(attachmentName('attachment', 'emotions.csv'), 'emotions.csv');
   assert.equal(attachmentName('attachment; filename="../etc/passwd"', 'emotions.csv'), 'emotions.csv');
+});
+
+test('detectQuery names the chosen model, or nothing for the default', () => {
+  assert.deepEqual(detectQuery('faceapi'), { model: 'faceapi' });
+  assert.deepEqual(detectQuery(null), {});
+  assert.deepEqual(detectQuery(undefined), {});
+  assert.deepEqual(detectQuery(''), {});
 });

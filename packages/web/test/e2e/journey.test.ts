@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DEVELOPMENT_COOKIES, EMOTIONS } from '@emotion-app/protocol';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   field,
   HAPPY_FACE,
@@ -9,10 +9,33 @@ import {
   PASSWORD,
   type Stack,
   startStack,
+  textOf,
   uniqueEmail,
 } from './harness.js';
 
 const LABELS: string[] = EMOTIONS.map((emotion) => emotion.charAt(0).toUpperCase() + emotion.slice(1));
+
+/**
+ * On the Detect page: checks the default model is preselected, then picks the first other model
+ * of the catalogue if there is one (GET /models lists one model or several). Returns the name of
+ * the model the detection will use.
+ */
+async function pickModel(page: Page): Promise<string> {
+  const picker = page.getByRole('combobox', { name: 'Model' });
+  await picker.waitFor();
+  const preselected = await picker.inputValue();
+  assert.match(preselected, / \(default\)$/, 'the default model is preselected');
+  await picker.click();
+  const options = await page.getByRole('option').allTextContents();
+  const other = options.find((option) => !option.endsWith(' (default)'));
+  if (other === undefined) {
+    await page.keyboard.press('Escape');
+    return preselected.replace(/ \(default\)$/, '');
+  }
+  await page.getByRole('option', { name: other, exact: true }).click();
+  assert.equal(await picker.inputValue(), other);
+  return other;
+}
 
 let stack: Stack;
 let browser: Browser;
@@ -53,10 +76,12 @@ test('a new user signs up, confirms by mail, detects an emotion, manages history
   await page.getByRole('heading', { name: 'Detect emotion' }).waitFor();
   assert.ok(await page.getByText('Signed in as Grace Hopper').isVisible());
 
-  // Upload a face photo and detect.
+  // Upload a face photo, pick a model other than the default when the catalogue has one, and detect.
   await page.locator('input[type=file]').setInputFiles(HAPPY_FACE);
+  const modelName = await pickModel(page);
   await page.getByRole('button', { name: 'Detect emotion' }).click();
   await page.getByTestId('detection-result').waitFor();
+  assert.equal(await textOf(page.getByTestId('detection-model')), `Model: ${modelName}`);
   const topEmotion = ((await page.getByTestId('top-emotion').textContent()) ?? '').trim();
   assert.ok(LABELS.includes(topEmotion), `top emotion is one of the seven labels (got "${topEmotion}")`);
   await page.getByTestId('face-box').first().waitFor();
@@ -93,6 +118,7 @@ test('a new user signs up, confirms by mail, detects an emotion, manages history
     'the thumbnail loaded',
   );
   assert.ok(await page.getByTestId('history-item').getByText(topEmotion).isVisible());
+  assert.equal(await textOf(page.getByTestId('history-model')), `Model: ${modelName}`);
 
   // Delete it, after confirming.
   await page.getByRole('button', { name: /^Delete detection from/ }).click();

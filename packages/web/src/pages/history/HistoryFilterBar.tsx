@@ -1,24 +1,26 @@
 import { Button, Card, Group, Input, RangeSlider, Select, SimpleGrid, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { EMOTIONS, type Emotion } from '../../api/types.js';
+import { EMOTIONS, type Emotion, type ModelInfo } from '../../api/types.js';
 import { emotionLabel } from '../../lib/emotions.js';
 import { type HistoryFilters, isFiltered, NO_FILTERS } from './filters.js';
 
 interface HistoryFilterBarProps {
   filters: HistoryFilters;
+  /** The model catalogue; the Model filter shows when it offers a choice. */
+  models: readonly ModelInfo[] | undefined;
   onChange: (change: Partial<HistoryFilters>) => void;
   onClear: () => void;
 }
 
-/** Emotion, confidence range and dates; the slider applies when it is let go. */
-export function HistoryFilterBar({ filters, onChange, onClear }: HistoryFilterBarProps) {
+/** Emotion, model, confidence range and dates; the slider applies when it is let go. */
+export function HistoryFilterBar({ filters, models, onChange, onClear }: HistoryFilterBarProps) {
   const [confidenceDraft, setConfidenceDraft] = useState<[number, number]>(filters.confidence);
   const [low, high] = filters.confidence;
   useEffect(() => setConfidenceDraft([low, high]), [low, high]);
 
   return (
     <Card withBorder radius="md" padding="md">
-      <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="md" verticalSpacing="sm">
+      <SimpleGrid cols={{ base: 1, xs: 2, lg: 3, xl: 5 }} spacing="md" verticalSpacing="sm">
         <Select
           label="Emotion"
           placeholder="All emotions"
@@ -27,6 +29,16 @@ export function HistoryFilterBar({ filters, onChange, onClear }: HistoryFilterBa
           value={filters.emotion}
           onChange={(value) => onChange({ emotion: (value as Emotion | null) ?? null })}
         />
+        {models && models.length > 1 && (
+          <Select
+            label="Model"
+            placeholder="All models"
+            clearable
+            data={models.map((model) => ({ value: model.id, label: model.name }))}
+            value={filters.model}
+            onChange={(value) => onChange({ model: value ?? null })}
+          />
+        )}
         <Input.Wrapper label="Confidence" id="confidence-range">
           <RangeSlider
             mt={8}

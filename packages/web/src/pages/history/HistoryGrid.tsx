@@ -1,19 +1,22 @@
 import { Badge, Button, Card, Group, Pagination, SimpleGrid, Text } from '@mantine/core';
 import { imageUrlOf } from '../../api/detections.js';
-import type { LogItem, LogPage } from '../../api/types.js';
+import type { LogItem, LogPage, ModelInfo } from '../../api/types.js';
 import { AuthImage } from '../../components/AuthImage.js';
 import { EMOTION_COLOR, emotionLabel, formatDateTime, percent } from '../../lib/emotions.js';
+import { modelName } from '../../lib/models.js';
 
 interface HistoryGridProps {
   data: LogPage;
+  /** The model catalogue, for the models' names (else the stored ids are shown). */
+  models: readonly ModelInfo[] | undefined;
   page: number;
   pages: number;
   onPage: (page: number) => void;
   onDelete: (item: LogItem) => void;
 }
 
-/** One card per detection (photo, emotion, confidence, time, Delete), then the pager. */
-export function HistoryGrid({ data, page, pages, onPage, onDelete }: HistoryGridProps) {
+/** One card per detection (photo, emotion, confidence, model, time, Delete), then the pager. */
+export function HistoryGrid({ data, models, page, pages, onPage, onDelete }: HistoryGridProps) {
   return (
     <>
       <SimpleGrid cols={{ base: 1, xs: 2, md: 3, xl: 4 }} data-testid="history-list">
@@ -30,6 +33,9 @@ export function HistoryGrid({ data, page, pages, onPage, onDelete }: HistoryGrid
                 {percent(item.confidence)}
               </Text>
             </Group>
+            <Text size="xs" c="dimmed" mt={4} truncate="end" data-testid="history-model">
+              Model: {modelName(item.model, models)}
+            </Text>
             <Group justify="space-between" mt="xs" wrap="nowrap">
               <Text size="xs" c="dimmed">
                 {formatDateTime(item.createdAt)}

@@ -3,12 +3,20 @@ import type { Emotion, LogQuery } from '../../api/types.js';
 /** History's filters as the form holds them: confidence in percent, days as `YYYY-MM-DD`. */
 export interface HistoryFilters {
   emotion: Emotion | null;
+  /** A model id of GET /models. */
+  model: string | null;
   confidence: [number, number];
   from: string;
   to: string;
 }
 
-export const NO_FILTERS: HistoryFilters = { emotion: null, confidence: [0, 100], from: '', to: '' };
+export const NO_FILTERS: HistoryFilters = {
+  emotion: null,
+  model: null,
+  confidence: [0, 100],
+  from: '',
+  to: '',
+};
 
 /** Local calendar days to the instants the API compares with. */
 function dayStart(day: string): string | undefined {
@@ -21,6 +29,7 @@ function dayEnd(day: string): string | undefined {
 export function isFiltered(filters: HistoryFilters): boolean {
   return (
     filters.emotion !== null ||
+    filters.model !== null ||
     filters.confidence[0] > 0 ||
     filters.confidence[1] < 100 ||
     filters.from !== '' ||
@@ -32,6 +41,7 @@ export function isFiltered(filters: HistoryFilters): boolean {
 export function toLogQuery(filters: HistoryFilters): LogQuery {
   const query: LogQuery = {};
   if (filters.emotion) query.emotion = filters.emotion;
+  if (filters.model) query.model = filters.model;
   if (filters.confidence[0] > 0) query.minConfidence = filters.confidence[0] / 100;
   if (filters.confidence[1] < 100) query.maxConfidence = filters.confidence[1] / 100;
   const from = dayStart(filters.from);
