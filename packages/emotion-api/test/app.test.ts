@@ -132,6 +132,7 @@ describe('emotion-api app: docs, 404s, CORS and the web app', () => {
       model: { loaded: false, name: 'idle' },
       authServer: 'unreachable',
       revocations: 'stale',
+      db: 'ok',
     });
   });
 

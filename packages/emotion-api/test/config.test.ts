@@ -140,4 +140,19 @@ describe('loadConfig', () => {
   it('refuses a WEB_DIST without index.html', async () => {
     await assert.rejects(loadConfig({ AUTH_JWT_SECRET: SECRET, WEB_DIST: tmp() }), /WEB_DIST/);
   });
+
+  it('takes DATABASE_URL as postgres:// or postgresql:// only; unset keeps SQLite', async () => {
+    assert.equal((await loadConfig({ AUTH_JWT_SECRET: SECRET, WEB_DIST: 'none' })).databaseUrl, undefined);
+    for (const url of ['postgres://u:p@db:5432/emotion', 'postgresql://db/emotion?sslmode=require']) {
+      const config = await loadConfig({ AUTH_JWT_SECRET: SECRET, WEB_DIST: 'none', DATABASE_URL: url });
+      assert.equal(config.databaseUrl, url);
+    }
+    for (const url of ['mysql://db/emotion', 'sqlite:///data/emotion.db', 'not a url']) {
+      await assert.rejects(
+        loadConfig({ AUTH_JWT_SECRET: SECRET, WEB_DIST: 'none', DATABASE_URL: url }),
+        (err: unknown) => err instanceof ConfigError && /DATABASE_URL/.test(err.message),
+        url,
+      );
+    }
+  });
 });

@@ -66,9 +66,14 @@ export async function openPostgres(options: PgOptions): Promise<PgDb> {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 10_000,
+      // A server that stops answering without closing the connection fails the query, not hangs it.
+      query_timeout: 15_000,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
+    // A connection lost while idle (pool 'error') or while checked out (the client's own 'error',
+    // which has no listener then) must not crash the process; the query fails, the pool reconnects.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     db = new Kysely<PgDatabase>({ dialect: new PostgresDialect({ pool }) });
   }
   try {

@@ -24,6 +24,7 @@ const MESSAGES = [
   /not queryable/i,
   /Client was closed/i,
   /Connection ended/i,
+  /Query read timeout/i,
 ];
 
 export function isConnectionError(err: unknown): boolean {

@@ -1,7 +1,45 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { EmotionDetector } from '../../src/model/index.js';
+import { zeroCounts } from '../../src/predictions/predictions.table.js';
 import { idleDetector } from '../helpers/jwks.js';
-import { startApi, type TestApi } from '../helpers/servers.js';
+import { FIXTURES, multipart, signAccessToken, startApi, type TestApi } from '../helpers/servers.js';
+
+/** Two faces for every upload: a large happy one and a small sad one. */
+const twoFaces: EmotionDetector = {
+  ...idleDetector,
+  detect: async () => [
+    {
+      box: { x: 0, y: 0, width: 100, height: 100 },
+      emotion: 'happy',
+      confidence: 0.9,
+      probabilities: { ...zeroCounts(), happy: 0.9, neutral: 0.1 },
+    },
+    {
+      box: { x: 120, y: 0, width: 40, height: 40 },
+      emotion: 'sad',
+      confidence: 0.7,
+      probabilities: { ...zeroCounts(), sad: 0.7, neutral: 0.3 },
+    },
+  ],
+};
+
+function bearer(): string {
+  const now = Math.floor(Date.now() / 1000);
+  return `Bearer ${signAccessToken({
+    iss: 'auth-server',
+    aud: 'authenticated',
+    sub: randomUUID(),
+    sid: randomUUID(),
+    email: 'metrics@example.com',
+    role: 'user',
+    iat: now,
+    exp: now + 600,
+  })}`;
+}
 
 const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [^ ]+$/;
 const METRICS_TOKEN = 'emotion-metrics-token';
@@ -41,6 +79,29 @@ describe('GET /metrics', () => {
     );
     assert.ok(lines.includes('emotion_model_queue_depth 0'));
     assert.ok(lines.some((line) => line.startsWith('process_resident_memory_bytes ')));
+  });
+
+  it('counts the detections and faces a client made, by model and by top emotion', async () => {
+    const api = await startApi('http://127.0.0.1:9', {}, { detector: twoFaces });
+    try {
+      const photo = readFileSync(path.join(FIXTURES, 'faces', 'Happy-test.jpg'));
+      for (const query of ['?model=human', '?model=human']) {
+        const { payload, headers } = multipart('image', photo);
+        const res = await api.app.inject({
+          method: 'POST',
+          url: `/detect${query}`,
+          payload,
+          headers: { ...headers, authorization: bearer() },
+        });
+        assert.equal(res.statusCode, 200, res.body);
+      }
+      const lines = samples((await api.app.inject({ url: '/metrics' })).body);
+      assert.ok(lines.includes('emotion_detect_duration_seconds_count{model="human"} 2'), lines.join('\n'));
+      assert.ok(lines.includes('emotion_faces_total{emotion="happy"} 2'));
+      assert.ok(lines.includes('emotion_faces_total{emotion="sad"} 2'));
+    } finally {
+      await api.close();
+    }
   });
 
   it('is hidden from the OpenAPI document', async () => {

@@ -35,7 +35,8 @@ const sqlite: StoreDialect = {
     const store = SqlitePredictionStore.open(dir);
     return {
       store,
-      app: { env: {} },
+      // The app opens the same DATA_DIR (its own connection to the same file and image folder).
+      app: { env: { DATA_DIR: dir } },
       async cleanup() {
         await store.close();
         rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// Protected-route throughput (issue 13): GET /logs?limit=1 and GET /stats of emotion-api with a
+// Bearer token, against a bare Fastify route answering { ok: true }, same load generator
+// (autocannon, same connections and duration), same run. emotion-api runs on SQLite (a temp
+// DATA_DIR) and verifies HS256 tokens with AUTH_JWT_SECRET, so no auth-server is needed; both
+// servers run in one child process, autocannon in this one. 20 predictions are stored first
+// through POST /detect (a stand-in detector: the model is not what is measured).
+//
+//   node --conditions=source --import tsx bench/protected-routes.mjs
+//
+// Options (env): BENCH_SECONDS per target (default 8), BENCH_CONNECTIONS (default 10).
+// Prints requests/s, p50 and p95 latency (ms) and the ratio to the bare route. Goal: >= 0.3x.
+import { spawn } from 'node:child_process';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SECRET = randomBytes(32).toString('hex');
+
+if (process.argv[2] === 'serve') await serve(process.argv[3]);
+else await main();
+
+/** Child: the bare route and emotion-api, then their URLs on stdout. */
+async function serve(secret) {
+  const { default: Fastify } = await import('fastify');
+  const { startTestEmotionApi } = await import('@emotion-app/emotion-api/testing');
+  const bare = Fastify({ logger: false });
+  bare.get('/', async () => ({ ok: true }));
+  const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
+  const face = {
+    box: { x: 0, y: 0, width: 100, height: 100 },
+    emotion: 'happy',
+    confidence: 0.9,
+    probabilities: { angry: 0, disgust: 0, fear: 0, happy: 0.9, neutral: 0.1, sad: 0, surprise: 0 },
+  };
+  const detector = {
+    model: 'bench',
+    loaded: true,
+    load: async () => {},
+    detect: async () => [face],
+    close: async () => {},
+  };
+  const api = await startTestEmotionApi(
+    { AUTH_JWT_SECRET: secret, AUTH_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'silent', NODE_ENV: 'development' },
+    { detector },
+  );
+  process.stdout.write(`${JSON.stringify({ bare: bareUrl, api: api.url })}\n`);
+  process.on('SIGTERM', async () => {
+    await api.close();
+    await bare.close();
+    process.exit(0);
+  });
+}
+
+function token(secret) {
+  const enc = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: 'auth-server',
+    aud: 'authenticated',
+    sub: randomUUID(),
+    sid: randomUUID(),
+    email: 'bench@example.com',
+    role: 'user',
+    iat: now,
+    exp: now + 3600,
+  };
+  const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc(claims)}`;
+  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+}
+
+function percentile(sorted, p) {
+  return sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function load(autocannon, url, headers, seconds, connections) {
+  const times = [];
+  const instance = autocannon({ url, headers, duration: seconds, connections });
+  instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  const result = await instance;
+  times.sort((a, b) => a - b);
+  return {
+    rps: result.requests.total / (result.duration || seconds),
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function main() {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', fileURLToPath(import.meta.url), 'serve', SECRET],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const urls = await new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      const line = buffer.split('\n')[0];
+      if (buffer.includes('\n')) resolve(JSON.parse(line));
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  try {
+    const { default: autocannon } = await import('autocannon');
+    const auth = { authorization: `Bearer ${token(SECRET)}` };
+    const photo = readFileSync(path.join(root, 'fixtures/faces/Happy-test.jpg'));
+    for (let i = 0; i < 20; i++) {
+      const form = new FormData();
+      form.append('image', new Blob([photo], { type: 'image/jpeg' }), 'photo.jpg');
+      const res = await fetch(`${urls.api}/detect`, { method: 'POST', headers: auth, body: form });
+      if (res.status !== 200) throw new Error(`seeding /detect: ${res.status} ${await res.text()}`);
+    }
+    const check = await fetch(`${urls.api}/logs?limit=1`, { headers: auth }).then((r) => r.json());
+    if (check.total !== 20) throw new Error(`expected 20 stored predictions, got ${JSON.stringify(check)}`);
+
+    const targets = [
+      ['bare { ok: true }', urls.bare, {}],
+      ['GET /logs?limit=1', `${urls.api}/logs?limit=1`, auth],
+      ['GET /stats', `${urls.api}/stats`, auth],
+    ];
+    // Warm-up (JIT, connections), not reported.
+    for (const [, url, headers] of targets) await load(autocannon, url, headers, 1, connections);
+    const results = [];
+    for (const [name, url, headers] of targets) {
+      results.push([name, await load(autocannon, url, headers, seconds, connections)]);
+    }
+    const bare = results[0][1].rps;
+    console.log(`autocannon, ${connections} connections, ${seconds} s per target, one server process`);
+    console.log('target                 requests/s   p50 ms   p95 ms   vs bare   non-2xx');
+    for (const [name, r] of results) {
+      console.log(
+        `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(10)} ${String(r.p50).padStart(8)} ${String(r.p95).padStart(8)} ${(r.rps / bare).toFixed(2).padStart(8)}x ${String(r.non2xx + r.errors).padStart(9)}`,
+      );
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
