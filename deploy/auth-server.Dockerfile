@@ -1,20 +1,21 @@
-# auth-server: build the workspace, then a production install of auth-server and what it imports.
+# auth-server. The same steps as CI's production install test
+# (test/system/production-install.test.mjs): build the workspace with the full install, copy the
+# runtime tree (deploy/runtime-tree.mjs: package.json files, lockfile, dist/), then
+# `npm ci --omit=dev` of this one workspace.
 # Build from the repo root: docker build -f deploy/auth-server.Dockerfile -t auth-server .
-FROM node:20-bookworm-slim AS build
-WORKDIR /app
-COPY package.json package-lock.json tsconfig.base.json ./
-COPY packages packages
+FROM node:20-bookworm AS build
+WORKDIR /src
+COPY . .
 RUN npm ci --no-audit --no-fund \
-  && npm run build --workspace packages/protocol --workspace packages/service-kit --workspace packages/auth-server
+  && npm run build --workspace packages/protocol --workspace packages/service-kit --workspace packages/auth-server \
+  && node deploy/runtime-tree.mjs /src /app \
+  && cd /app && npm ci --omit=dev --no-audit --no-fund --workspace packages/auth-server
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8000 DATA_DIR=/data
 WORKDIR /app
-COPY package.json package-lock.json ./
-COPY --from=build /app/packages packages
-RUN npm ci --omit=dev --no-audit --no-fund --workspace packages/auth-server \
-  && find packages -mindepth 2 -maxdepth 2 -name src -type d -prune -exec rm -rf {} + \
-  && mkdir -p /data && chown node:node /data
+COPY --from=build /app ./
+RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \

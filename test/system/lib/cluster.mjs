@@ -31,9 +31,11 @@ const secret = () => randomBytes(48).toString('base64url');
  */
 export async function startCluster({
   root = REPO_ROOT,
+  authRoot = root,
+  apiRoot = root,
   authServers = 2,
   emotionApis = 2,
-  emotionOnPostgres = emotionApiHasPostgres(root),
+  emotionOnPostgres = emotionApiHasPostgres(apiRoot),
   env = {},
   authEnv = {},
   apiEnv = {},
@@ -83,7 +85,7 @@ export async function startCluster({
       startService({
         name: 'auth-server',
         label: `auth-${i + 1}`,
-        root,
+        root: authRoot,
         logDir: dir,
         env: { ...authBase, PORT: String(port), DATA_DIR: join(dir, `auth-${i + 1}`) },
       });
@@ -107,21 +109,25 @@ export async function startCluster({
       ...env,
       ...apiEnv,
     };
-    const apis = await Promise.all(
+    const apis = await Promise.allSettled(
       apiPorts.map((port, i) =>
         startService({
           name: 'emotion-api',
           label: `api-${i + 1}`,
-          root,
+          root: apiRoot,
           logDir: dir,
           env: { ...apiBase, PORT: String(port), DATA_DIR: join(dir, `api-${i + 1}`) },
         }),
       ),
     );
-    for (const s of apis) {
+    for (const started of apis) {
+      if (started.status === 'rejected') continue;
+      const s = started.value;
       cluster.api.push(s);
       cleanups.push(async () => ({ [s.label]: await s.stop() }));
     }
+    const failed = apis.find((a) => a.status === 'rejected');
+    if (failed) throw failed.reason;
     Object.assign(cluster, { nginx, smtp, secrets, authDb, apiDb, emotionOnPostgres });
     return cluster;
   } catch (err) {
