@@ -102,6 +102,10 @@ describe('graceful shutdown of the emotion-api process (DESIGN §8)', () => {
         if (service.child.exitCode === null) service.child.kill('SIGKILL');
         rmSync(dataDir, { recursive: true, force: true });
       });
+      // Probes are not logged at info level (service-kit's request log); the uploads below are.
+      for (const probe of ['/health', '/metrics']) {
+        assert.equal((await fetch(`${service.url}${probe}`)).status, 200, probe);
+      }
       const authorization = bearer();
       const answers = Array.from({ length: IN_FLIGHT }, (_, i) =>
         detect(service.url, photos[i % photos.length] as Buffer, authorization).then(async (res) => ({
@@ -130,6 +134,7 @@ describe('graceful shutdown of the emotion-api process (DESIGN §8)', () => {
       const afterSignal = service.output().slice(service.output().indexOf('shutting down'));
       assert.ok(afterSignal.includes('"request completed"'), 'no /detect was still in flight at the signal');
       assert.doesNotMatch(service.output(), /did not finish in time/);
+      assert.doesNotMatch(service.output(), /"url":"\/(health|metrics)"/);
     });
   }
 });
