@@ -45,30 +45,21 @@ describe('cluster behind nginx', () => {
     assert.equal(detected.status, 200, JSON.stringify(detected.body));
     assert.equal(detected.body.emotion, 'happy');
 
-    // On PostgreSQL every instance behind nginx serves the history; on SQLite only the one that stored it.
-    const home = cluster.emotionOnPostgres
-      ? api
-      : (
-          await Promise.all(
-            cluster.api.map(async (s) =>
-              (await call(s.url, '/logs', opts)).body.total === 1 ? s.url : undefined,
-            ),
-          )
-        ).find(Boolean);
+    // Four rounds: nginx sends them to both emotion-apis, which share PostgreSQL.
     for (let i = 0; i < 4; i++) {
-      const logs = await call(home, '/logs', opts);
+      const logs = await call(api, '/logs', opts);
       assert.equal(logs.status, 200);
       assert.deepEqual(
         logs.body.items.map((p) => p.id),
         [detected.body.id],
       );
-      const image = await call(home, `/images/${detected.body.id}`, opts);
+      const image = await call(api, `/images/${detected.body.id}`, opts);
       assert.equal(image.status, 200);
       assert.match(image.headers.get('content-type'), /^image\//);
     }
-    const removed = await call(home, `/logs/${detected.body.id}`, { ...opts, method: 'DELETE' });
+    const removed = await call(api, `/logs/${detected.body.id}`, { ...opts, method: 'DELETE' });
     assert.equal(removed.status, 204);
-    assert.equal((await call(home, '/logs', opts)).body.total, 0);
+    assert.equal((await call(api, '/logs', opts)).body.total, 0);
 
     const refreshed = await call(api, '/auth/refresh', {
       method: 'POST',
@@ -178,11 +169,7 @@ describe('cluster behind nginx', () => {
     );
   });
 
-  test('a detection stored through one emotion-api is listed and served by the other (PostgreSQL)', async (t) => {
-    if (!cluster.emotionOnPostgres) {
-      t.todo('emotion-api has no DATABASE_URL yet: each instance keeps its own SQLite');
-      return;
-    }
+  test('a detection stored through one emotion-api is listed and served by the other (PostgreSQL)', async () => {
     const user = await signedIn();
     const [one, two] = cluster.api;
     const opts = { token: user.accessToken };

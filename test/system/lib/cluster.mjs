@@ -4,7 +4,7 @@
  * the machine's Redis and a real SMTP listener.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,16 +18,11 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..
 export const REDIS_URL = process.env.SYSTEM_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const METRICS_TOKEN = 'metrics-token-for-the-system-tests';
 
-/** True once emotion-api's environment schema reads DATABASE_URL (predictions in PostgreSQL). */
-export function emotionApiHasPostgres(root = REPO_ROOT) {
-  return readFileSync(join(root, 'packages/emotion-api/dist/config.js'), 'utf8').includes('DATABASE_URL');
-}
-
 const secret = () => randomBytes(48).toString('base64url');
 
 /**
- * Starts everything; `stop()` ends it and drops the database. `emotionOnPostgres` defaults to
- * whether emotion-api supports it; otherwise each emotion-api keeps SQLite in its own DATA_DIR.
+ * Starts everything; `stop()` ends it and drops the databases. Each service gets a database of
+ * its own; `emotionOnPostgres: false` leaves each emotion-api on SQLite in its own DATA_DIR.
  */
 export async function startCluster({
   root = REPO_ROOT,
@@ -35,7 +30,7 @@ export async function startCluster({
   apiRoot = root,
   authServers = 2,
   emotionApis = 2,
-  emotionOnPostgres = emotionApiHasPostgres(apiRoot),
+  emotionOnPostgres = true,
   env = {},
   authEnv = {},
   apiEnv = {},

@@ -37,7 +37,7 @@ export function summary(results) {
     const key = `${r.status}${r.code ? ` ${r.code}` : ''}`;
     counts[key] = (counts[key] ?? 0) + 1;
   }
-  return Object.entries(counts)
-    .map(([k, n]) => `${k}: ${n}`)
-    .join(', ');
+  const slowest = Math.max(0, ...results.map((r) => r.at - r.sent));
+  const answers = Object.entries(counts).map(([k, n]) => `${k}: ${n}`);
+  return `${answers.join(', ')} (slowest ${slowest} ms)`;
 }
