@@ -148,7 +148,10 @@ test('Detect and History work from the keyboard, with a visible focus, and the r
   const announcement = page.getByTestId('detect-announcement');
   await page.getByTestId('face-box').first().waitFor();
   assert.equal(await announcement.getAttribute('aria-live'), 'polite');
-  assert.match((await announcement.textContent()) ?? '', /^Result: \w+, [\d.]+% confident, 1 face found\.$/);
+  assert.match(
+    (await announcement.textContent()) ?? '',
+    /^Result: \w+, [\d.]+% confident, 1 face found, by the \S.* model\.$/,
+  );
 
   // History: filters, Export and Delete are reachable, and Delete opens its dialog by keyboard.
   await page.getByRole('link', { name: 'History' }).focus();
