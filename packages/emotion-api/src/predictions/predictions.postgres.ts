@@ -151,21 +151,29 @@ export class PostgresPredictionStore implements PredictionStore {
 
   list(userId: string, filter: PredictionFilter): Promise<{ items: Prediction[]; total: number }> {
     return guarded(async () => {
-      const rows = await filtered(this.db.selectFrom('predictions').select(COLUMNS), userId, filter)
+      const count = () =>
+        filtered(
+          this.db.selectFrom('predictions').select((eb) => eb.fn.countAll<string>().as('n')),
+          userId,
+          filter,
+        );
+      // Each row carries the count of all matches (one round trip); an empty page asks for it apart.
+      const rows = await filtered(
+        this.db.selectFrom('predictions').select([...COLUMNS, () => count().as('total')]),
+        userId,
+        filter,
+      )
         .orderBy('created_at', 'desc')
         .orderBy('seq', 'desc')
         .limit(filter.limit)
         .offset(filter.offset)
         .execute();
-      let total = rows.length;
-      if (filter.offset !== 0 || rows.length >= filter.limit) {
-        const count = await filtered(
-          this.db.selectFrom('predictions').select((eb) => eb.fn.countAll<string>().as('n')),
-          userId,
-          filter,
-        ).executeTakeFirstOrThrow();
-        total = Number(count.n);
-      }
+      const first = rows[0];
+      const total = first
+        ? Number(first.total)
+        : filter.offset === 0
+          ? 0
+          : Number((await count().executeTakeFirstOrThrow()).n);
       return { items: rows.map(fromRow), total };
     });
   }

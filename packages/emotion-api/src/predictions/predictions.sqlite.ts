@@ -136,12 +136,9 @@ export class SqlitePredictionStore implements PredictionStore {
   async list(userId: string, filter: PredictionFilter) {
     const shape = this.shape(maskOf(filter));
     const params = { userId, ...filter };
-    const rows = shape.page.all(params) as Row[];
-    // A short first page is the whole result: no count needed.
-    const total =
-      filter.offset === 0 && rows.length < filter.limit
-        ? rows.length
-        : (shape.count.get(params) as { n: number }).n;
+    // Each row carries the count of all matches (one statement); an empty page asks for it apart.
+    const rows = shape.page.all(params) as (Row & { total: number })[];
+    const total = rows[0]?.total ?? (filter.offset === 0 ? 0 : (shape.count.get(params) as { n: number }).n);
     return { items: rows.map(fromRow), total };
   }
 
@@ -189,7 +186,8 @@ export class SqlitePredictionStore implements PredictionStore {
     shape = {
       count: this.db.prepare(`SELECT count(*) AS n FROM predictions WHERE ${where}`),
       page: this.db.prepare(
-        `SELECT ${COLUMNS} FROM predictions WHERE ${where} ${ORDER} LIMIT @limit OFFSET @offset`,
+        `SELECT ${COLUMNS}, (SELECT count(*) FROM predictions WHERE ${where}) AS total
+         FROM predictions WHERE ${where} ${ORDER} LIMIT @limit OFFSET @offset`,
       ),
       firstBatch: this.db.prepare(
         `SELECT ${COLUMNS} FROM predictions WHERE ${where} ${ORDER} LIMIT @batchSize`,
