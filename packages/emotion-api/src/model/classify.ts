@@ -35,8 +35,27 @@ export function needs(model: string): { human: boolean; faceapi: boolean; mirror
   return {
     human: true,
     faceapi: true,
-    mirror: ENSEMBLE.views.humanMirror + ENSEMBLE.views.faceapiMirror > 0,
+    mirror: ENSEMBLE.mirror,
   };
+}
+
+/** The square each network sees of one face (each in the framing it was trained on). */
+export interface NetworkCrops {
+  human: AlignedCrop;
+  faceapi: AlignedCrop;
+}
+
+/** `crops` sampled at `size`×`size` into one `[n, size, size, 3]` array. */
+function sampleAll(
+  image: { data: Uint8Array; width: number; height: number },
+  crops: readonly AlignedCrop[],
+  size: number,
+): Float32Array {
+  const pixels = new Float32Array(crops.length * size * size * 3);
+  crops.forEach((crop, i) => {
+    pixels.set(sampleCrop(image, crop, size), i * size * size * 3);
+  });
+  return pixels;
 }
 
 export class Classifiers {
@@ -49,27 +68,40 @@ export class Classifiers {
   /** Every network's probabilities for each crop (those `model` does not need stay uniform). */
   async members(
     image: { data: Uint8Array; width: number; height: number },
-    crops: readonly AlignedCrop[],
+    crops: readonly NetworkCrops[],
     model: string,
   ): Promise<MemberScores[]> {
     const n = crops.length;
     if (n === 0) return [];
     const need = needs(model);
     const tf = this.tf;
-    const pixels = new Float32Array(n * FACEAPI_INPUT * FACEAPI_INPUT * 3);
-    crops.forEach((crop, i) => {
-      pixels.set(sampleCrop(image, crop, FACEAPI_INPUT), i * FACEAPI_INPUT * FACEAPI_INPUT * 3);
-    });
+    const humanPixels = need.human
+      ? sampleAll(
+          image,
+          crops.map((c) => c.human),
+          HUMAN_INPUT,
+        )
+      : undefined;
+    const faceapiPixels = need.faceapi
+      ? sampleAll(
+          image,
+          crops.map((c) => c.faceapi),
+          FACEAPI_INPUT,
+        )
+      : undefined;
+    const withMirror = (batch: unknown) =>
+      need.mirror ? tf.concat([batch, tf.reverse(batch, 2)], 0) : batch;
     const outputs = tf.tidy(() => {
-      let rgb = tf.tensor4d(pixels, [n, FACEAPI_INPUT, FACEAPI_INPUT, 3]);
-      if (need.mirror) rgb = tf.concat([rgb, tf.reverse(rgb, 2)], 0);
       const result: { human?: Readable; faceapi?: Readable } = {};
-      if (need.human) {
+      if (humanPixels) {
+        const rgb = withMirror(tf.tensor4d(humanPixels, [n, HUMAN_INPUT, HUMAN_INPUT, 3]));
         const gray = tf.sum(tf.mul(rgb, tf.tensor1d(LUMA)), -1, true);
-        const small = tf.image.resizeBilinear(gray, [HUMAN_INPUT, HUMAN_INPUT], false, true);
-        result.human = this.human.execute(tf.sub(tf.div(small, 127.5), 1)) as Readable;
+        result.human = this.human.execute(tf.sub(tf.div(gray, 127.5), 1)) as Readable;
       }
-      if (need.faceapi) result.faceapi = this.faceapi.predict(rgb) as Readable;
+      if (faceapiPixels) {
+        const rgb = withMirror(tf.tensor4d(faceapiPixels, [n, FACEAPI_INPUT, FACEAPI_INPUT, 3]));
+        result.faceapi = this.faceapi.predict(rgb) as Readable;
+      }
       return result;
     }) as { human?: Readable; faceapi?: Readable };
     const [human, faceapi] = await Promise.all([outputs.human?.data(), outputs.faceapi?.data()]);
@@ -94,7 +126,7 @@ export class Classifiers {
   /** The catalogue model's distribution for each crop. */
   async classify(
     image: { data: Uint8Array; width: number; height: number },
-    crops: readonly AlignedCrop[],
+    crops: readonly NetworkCrops[],
     model: string,
   ): Promise<Probabilities[]> {
     return (await this.members(image, crops, model)).map((scores) => combine(model, scores));

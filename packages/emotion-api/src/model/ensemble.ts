@@ -1,7 +1,7 @@
 /**
  * The catalogue's models as combinations of the two networks' outputs. Pure arithmetic: each
  * member's probabilities (on the aligned crop and on its mirror image) in, one distribution over
- * the seven labels out. The weights were fitted by scripts/fit-ensemble.ts on one half of the
+ * the seven labels out. The weight was fitted by scripts/fit-ensemble.ts on one half of the
  * FER2013 public test split (see MODEL_CARD.md); the other half is what eval reports.
  */
 import { EMOTIONS, type Emotion } from '@emotion-app/protocol';
@@ -17,17 +17,14 @@ export interface MemberScores {
 }
 
 export interface EnsembleWeights {
-  /** Weight of each network's reading in the average (summing to 1); a mirror weight of 0 skips that pass. */
-  views: Record<keyof MemberScores, number>;
-  /** Per-label factors applied to the average before renormalising (priors fitted with the weights). */
-  labels: Probabilities;
+  /** Weight of `human` in the average; `faceapi` gets 1 − this. */
+  human: number;
+  /** Whether each network's reading of the mirror image is averaged in with its reading of the crop. */
+  mirror: boolean;
 }
 
 /** Fitted by `npx tsx scripts/fit-ensemble.ts` on the fit half (1,378 faces); see MODEL_CARD.md. */
-export const ENSEMBLE: EnsembleWeights = {
-  views: { human: 0.275, humanMirror: 0.275, faceapi: 0.225, faceapiMirror: 0.225 },
-  labels: { angry: 0.7, disgust: 2.5, fear: 1.15, happy: 1.75, neutral: 0.7, sad: 0.7, surprise: 0.8 },
-};
+export const ENSEMBLE: EnsembleWeights = { human: 0.5, mirror: true };
 
 /** `probabilities` scaled to sum to 1 (uniform when they sum to 0 or less). */
 export function normalise(probabilities: Probabilities): Probabilities {
@@ -45,10 +42,21 @@ function mix(parts: readonly [Probabilities, number][]): Probabilities {
 
 /** The ensemble's distribution for one face. */
 export function ensemble(scores: MemberScores, weights: EnsembleWeights = ENSEMBLE): Probabilities {
-  const views = Object.keys(weights.views) as (keyof MemberScores)[];
-  const average = mix(views.map((v) => [scores[v], weights.views[v]]));
+  const [h, f] = [weights.human, 1 - weights.human];
   return normalise(
-    Object.fromEntries(EMOTIONS.map((e) => [e, average[e] * weights.labels[e]])) as Probabilities,
+    mix(
+      weights.mirror
+        ? [
+            [scores.human, h / 2],
+            [scores.humanMirror, h / 2],
+            [scores.faceapi, f / 2],
+            [scores.faceapiMirror, f / 2],
+          ]
+        : [
+            [scores.human, h],
+            [scores.faceapi, f],
+          ],
+    ),
   );
 }
 

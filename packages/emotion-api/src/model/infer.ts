@@ -1,8 +1,8 @@
 import { ProblemError } from '@emotion-app/protocol';
 import { luminanceStdDev } from '../images/luminance.js';
 import { DEFAULT_MAX_PIXELS, DETECT_MAX_SIDE, decodeRgb, type RgbPixels } from '../images/normalize.js';
-import { type AlignedCrop, alignedCrop, boxCrop, keypointsOf } from './aligned-crop.js';
-import { Classifiers } from './classify.js';
+import { alignedCrop, boxCrop, FER_FRAMING, keypointsOf, LOOSE_FRAMING } from './aligned-crop.js';
+import { Classifiers, type NetworkCrops } from './classify.js';
 import type { MemberScores } from './ensemble.js';
 import { loadFaceapiNet } from './faceapi-net.js';
 import { modelId } from './model-id.js';
@@ -57,19 +57,22 @@ async function detectWith(human: HumanInstance, tensor: unknown): Promise<HumanF
 /** A face to classify: the box answered for it, the aligned square the networks see, its landmarks. */
 export interface Region {
   box: FaceBox;
-  crop: AlignedCrop;
+  crop: NetworkCrops;
   mesh: readonly (readonly number[])[];
 }
 
 function regionOf(face: HumanFace, width: number, height: number): Region {
   const box = clampBox(emotionRegion(face), width, height);
   const keypoints = keypointsOf(face.mesh);
-  return { box, crop: keypoints ? alignedCrop(keypoints) : boxCrop(box), mesh: face.mesh };
+  const crop = keypoints
+    ? { human: alignedCrop(keypoints, FER_FRAMING), faceapi: alignedCrop(keypoints, LOOSE_FRAMING) }
+    : { human: boxCrop(box), faceapi: boxCrop(box) };
+  return { box, crop, mesh: face.mesh };
 }
 
 function whole(width: number, height: number): Region {
   const box = wholeImage(width, height);
-  return { box, crop: boxCrop(box), mesh: [] };
+  return { box, crop: { human: boxCrop(box), faceapi: boxCrop(box) }, mesh: [] };
 }
 
 /** Runs detection and classification in one thread; the worker owns one of these. */
@@ -127,7 +130,8 @@ export class Inference {
     await this.shortRange.detect(zeros);
     zeros.dispose();
     const grey = { data: new Uint8Array(64 * 64 * 3).fill(128), width: 64, height: 64 };
-    await this.classifiers.members(grey, [boxCrop(wholeImage(64, 64))], 'ensemble');
+    const crop = boxCrop(wholeImage(64, 64));
+    await this.classifiers.members(grey, [{ human: crop, faceapi: crop }], 'ensemble');
   }
 
   /** Encoded image bytes in; faces out, largest first. */

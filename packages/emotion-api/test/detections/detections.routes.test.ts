@@ -78,7 +78,7 @@ describe('POST /detect (real auth-server, real model)', () => {
     assert.ok(body.faces.length >= 1);
     assert.deepEqual(Object.keys(body.faces[0].box).sort(), ['height', 'width', 'x', 'y']);
     assert.equal(body.faces[0].emotion, body.emotion);
-    assert.match(body.model, /human@3\.3\.6/);
+    assert.equal(body.model, 'ensemble', 'the catalogue id of the default model');
     assert.equal(body.imageUrl, `/images/${body.id}`);
     assert.ok(Date.parse(body.createdAt) <= Date.now());
     assert.equal(body.lowConfidence, false);

@@ -4,10 +4,9 @@ import {
   alignedCrop,
   boxCrop,
   cropBounds,
-  EYE_DISTANCE,
-  EYE_LINE,
+  FER_FRAMING,
   keypointsOf,
-  MOUTH_LINE,
+  LOOSE_FRAMING,
   type Point,
   sampleCrop,
   toCropCoordinates,
@@ -26,6 +25,8 @@ function face(d: number, h: number, angle = 0, [cx, cy]: Point = [200, 150]) {
 }
 
 describe('aligned face crops', () => {
+  const { eyeLine: EYE_LINE, mouthLine: MOUTH_LINE, eyeDistance: EYE_DISTANCE } = FER_FRAMING;
+
   it('puts an upright face with FER2013 proportions at the eye and mouth lines', () => {
     const side = 100;
     const k = face(EYE_DISTANCE * side, (MOUTH_LINE - EYE_LINE) * side);
@@ -41,6 +42,14 @@ describe('aligned face crops', () => {
     close(mx, 0.5);
     close(lx, 0.5 - EYE_DISTANCE / 2);
     close(rx, 0.5 + EYE_DISTANCE / 2);
+  });
+
+  it('frames the same face more loosely for the loose framing, eyes lower', () => {
+    const k = face(40, 40);
+    const [fer, loose] = [alignedCrop(k, FER_FRAMING), alignedCrop(k, LOOSE_FRAMING)];
+    assert.ok(loose.side > fer.side);
+    close(toCropCoordinates(loose, k.leftEye)[1], LOOSE_FRAMING.eyeLine);
+    close(toCropCoordinates(loose, k.mouth)[1] - toCropCoordinates(loose, k.leftEye)[1], 40 / loose.side);
   });
 
   it('scales with both the inter-ocular and the eye-to-mouth distance', () => {
@@ -97,23 +106,28 @@ describe('aligned face crops', () => {
     close(bounds.x, 50 - 10 * Math.SQRT2);
   });
 
-  it('samples the crop: the whole image at its own size is the image itself', () => {
-    const [w, h] = [4, 4];
-    const data = new Uint8Array(w * h * 3).map((_, i) => (i * 7) % 256);
-    const out = sampleCrop({ data, width: w, height: h }, boxCrop({ x: 0, y: 0, width: w, height: h }), 4);
-    assert.deepEqual([...out], [...data]);
+  it('samples the crop: the whole image at its own size keeps a smooth ramp as it is', () => {
+    const [w, h] = [6, 6];
+    const data = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) data.fill(20 * x + 5, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    const out = sampleCrop({ data, width: w, height: h }, boxCrop({ x: 0, y: 0, width: w, height: h }), 6);
+    // Away from the edges (where samples clamp), a linear ramp is reproduced exactly.
+    for (let y = 1; y < h - 1; y++)
+      for (let x = 1; x < w - 1; x++) close(out[(y * w + x) * 3] ?? -1, 20 * x + 5, 1e-3);
   });
 
   it('samples a crop turned by a quarter turn as the image rotated', () => {
-    // 2×2 image, one distinct red value per pixel: a, b / c, d.
-    const data = new Uint8Array([10, 0, 0, 20, 0, 0, 30, 0, 0, 40, 0, 0]);
-    const out = sampleCrop({ data, width: 2, height: 2 }, { cx: 1, cy: 1, side: 2, angle: Math.PI / 2 }, 2);
-    // The crop's x axis runs down the image and its y axis right to left: its first row is the
-    // image's right column, top to bottom.
-    assert.deepEqual(
-      [out[0], out[3], out[6], out[9]].map((v) => Math.round(v ?? -1)),
-      [20, 40, 10, 30],
-    );
+    // A 4×4 image whose red value is 10 × its column: a crop turned a quarter turn sees that ramp
+    // run down its rows instead (its x axis runs down the image, its y axis right to left).
+    const data = new Uint8Array(16 * 3);
+    for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) data[(y * 4 + x) * 3] = 10 * x;
+    const out = sampleCrop({ data, width: 4, height: 4 }, { cx: 2, cy: 2, side: 4, angle: Math.PI / 2 }, 4);
+    const red = (row: number, col: number) => out[(row * 4 + col) * 3] ?? -1;
+    close(red(1, 1), 20, 1e-3);
+    close(red(2, 1), 10, 1e-3);
+    close(red(1, 2), 20, 1e-3);
+    assert.ok(red(0, 1) > red(3, 1), 'columns of the image become rows, right first');
   });
 
   it('averages several samples per output pixel when shrinking, so a fine pattern turns grey', () => {

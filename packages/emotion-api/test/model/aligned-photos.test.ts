@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
 import { DETECT_MAX_SIDE, decodeRgb } from '../../src/images/normalize.js';
-import { type Point, toCropCoordinates } from '../../src/model/aligned-crop.js';
+import { toCropCoordinates } from '../../src/model/aligned-crop.js';
 import { Inference } from '../../src/model/infer.js';
 
 const faces = new URL('../../../../fixtures/faces/', import.meta.url);
@@ -25,27 +25,27 @@ describe('aligned crops of the five fixture photos (real BlazeFace and facemesh,
       const [region] = await inference.regions(raw);
       assert.ok(region, `${name}: a face`);
       assert.ok(region.mesh.length >= 468, `${name}: facemesh landmarks`);
-      for (const [part, indices] of [
-        ['left eye', LEFT_EYE],
-        ['right eye', RIGHT_EYE],
-        ['mouth', MOUTH],
-      ] as const) {
-        for (const i of indices) {
-          const [x = 0, y = 0] = region.mesh[i] ?? [];
-          const [u, v] = toCropCoordinates(region.crop, [x, y] as Point);
-          assert.ok(
-            u > 0.02 && u < 0.98 && v > 0.02 && v < 0.98,
-            `${name}: ${part} point ${i} at (${u}, ${v})`,
-          );
+      for (const network of ['human', 'faceapi'] as const) {
+        const crop = region.crop[network];
+        for (const [part, indices] of [
+          ['left eye', LEFT_EYE],
+          ['right eye', RIGHT_EYE],
+          ['mouth', MOUTH],
+        ] as const) {
+          for (const i of indices) {
+            const [x = 0, y = 0] = region.mesh[i] ?? [];
+            const [u, v] = toCropCoordinates(crop, [x, y]);
+            assert.ok(
+              u > 0.02 && u < 0.98 && v > 0.02 && v < 0.98,
+              `${name} ${network}: ${part} point ${i} at (${u}, ${v})`,
+            );
+          }
         }
+        // Eyes in the upper half and the mouth in the lower half of the crop.
+        const [, eyeV] = toCropCoordinates(crop, [region.mesh[33]?.[0] ?? 0, region.mesh[33]?.[1] ?? 0]);
+        const [, mouthV] = toCropCoordinates(crop, [region.mesh[13]?.[0] ?? 0, region.mesh[13]?.[1] ?? 0]);
+        assert.ok(eyeV < 0.5 && mouthV > 0.5, `${name} ${network}: eyes at ${eyeV}, mouth at ${mouthV}`);
       }
-      // Eyes in the upper half and the mouth in the lower half of the crop.
-      const [, eyeV] = toCropCoordinates(region.crop, [region.mesh[33]?.[0] ?? 0, region.mesh[33]?.[1] ?? 0]);
-      const [, mouthV] = toCropCoordinates(region.crop, [
-        region.mesh[13]?.[0] ?? 0,
-        region.mesh[13]?.[1] ?? 0,
-      ]);
-      assert.ok(eyeV < 0.5 && mouthV > 0.5, `${name}: eyes at ${eyeV}, mouth at ${mouthV}`);
     }
   });
 });

@@ -183,6 +183,32 @@ describe('emotion detector (human on tfjs-wasm, worker threads)', () => {
     for (const [i, faces] of concurrent.entries()) assert.deepEqual(faces, sequential[i % photos.length]);
   });
 
+  it('reads a face with each catalogue model, the ensemble (the default) a distribution between its members', async () => {
+    const {
+      jpeg: photo,
+      width,
+      height,
+    } = await normalizeImage(await readFile(new URL('faces/Happy-test.jpg', fixtures)));
+    const byModel = new Map<string, FaceEmotion>();
+    for (const model of ['human', 'faceapi', 'ensemble']) {
+      const [face] = (await detector.detect(photo, { model })) as [FaceEmotion];
+      assertWellFormed(face, width, height);
+      assert.equal(face.emotion, 'happy', model);
+      byModel.set(model, face);
+    }
+    assert.notDeepEqual(byModel.get('human')?.probabilities, byModel.get('faceapi')?.probabilities);
+    assert.deepEqual((await detector.detect(photo))[0], byModel.get('ensemble'));
+    // One face, one box, whichever model reads it.
+    assert.deepEqual(byModel.get('human')?.box, byModel.get('faceapi')?.box);
+  });
+
+  it('rejects a model the catalogue lacks with 400 validation_failed, before any worker sees the image', async () => {
+    await assert.rejects(detector.detect(Buffer.from('not an image'), { model: 'nope' }), {
+      status: 400,
+      code: 'validation_failed',
+    });
+  });
+
   it('rejects bytes that are not an image with 415 unsupported_media_type', async () => {
     await assert.rejects(detector.detect(Buffer.from('not an image')), {
       status: 415,

@@ -26,6 +26,8 @@ describe('the model catalogue', () => {
     );
     assert.equal(findModel(undefined), DEFAULT_MODEL);
     assert.equal(findModel('human')?.id, 'human');
+    assert.equal(findModel('faceapi')?.id, 'faceapi');
+    assert.equal(DEFAULT_MODEL.id, 'ensemble');
     assert.equal(findModel('nope'), undefined);
   });
 });
@@ -78,8 +80,11 @@ describe('GET /models and POST /detect?model= (real auth-server, real model)', (
     }
     const defaults = models.filter((m) => m.default === true);
     assert.equal(defaults.length, 1);
-    assert.equal(defaults[0]?.id, 'human');
-    assert.ok(models.some((m) => m.id === 'human'));
+    assert.equal(defaults[0]?.id, 'ensemble');
+    assert.deepEqual(
+      models.map((m) => m.id),
+      ['ensemble', 'human', 'faceapi'],
+    );
   });
 
   it('answers 401 without a token', async () => {
@@ -96,15 +101,28 @@ describe('GET /models and POST /detect?model= (real auth-server, real model)', (
     assert.deepEqual(param.schema.enum, [...MODEL_IDS]);
   });
 
-  it('detects with ?model=human and with no model (the default), storing each', async () => {
+  it('detects with each model and with none (the default), answering and storing the id used', async () => {
     const before = await stored();
-    for (const query of ['?model=human', '']) {
+    const answers = new Map<string, Record<string, number>>();
+    for (const [query, id] of [
+      ['?model=human', 'human'],
+      ['?model=faceapi', 'faceapi'],
+      ['?model=ensemble', 'ensemble'],
+      ['', 'ensemble'],
+    ] as const) {
       const res = await detect(query);
       assert.equal(res.statusCode, 200, `${query}: ${res.body}`);
       assert.equal(res.json().emotion, 'happy', query);
-      assert.match(res.json().model, /human@3\.3\.6/, query);
+      assert.equal(res.json().model, id, query);
+      const probabilities = res.json().probabilities as Record<string, number>;
+      const total = Object.values(probabilities).reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(total - 1) < 1e-6, `${query}: probabilities sum to ${total}`);
+      answers.set(query, probabilities);
     }
-    assert.deepEqual(await stored(), { rows: before.rows + 2, files: before.files + 2 });
+    // Each model really ran: the networks read the same face differently; the default is the ensemble.
+    assert.notDeepEqual(answers.get('?model=human'), answers.get('?model=faceapi'));
+    assert.deepEqual(answers.get(''), answers.get('?model=ensemble'));
+    assert.deepEqual(await stored(), { rows: before.rows + 4, files: before.files + 4 });
   });
 
   it('answers 400 validation_failed on the path model for an unknown model, storing nothing', async () => {
