@@ -30,10 +30,16 @@ after(async () => {
 interface Item {
   emotion: string;
   confidence: number;
+  model: string;
 }
 
-/** Detections made as an API client (Bearer), so the page has a history to show. */
-async function seed(email: string, password: string): Promise<Item[]> {
+interface Model {
+  id: string;
+  name: string;
+}
+
+/** Detections made as an API client (Bearer), so the page has a history to show; and GET /models. */
+async function seed(email: string, password: string): Promise<{ items: Item[]; models: Model[] }> {
   const login = await fetch(`${stack.baseUrl}/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -56,19 +62,30 @@ async function seed(email: string, password: string): Promise<Item[]> {
   }
   assert.equal(made, DETECTIONS, 'the face fixtures were detected');
   const logs = await fetch(`${stack.baseUrl}/logs?limit=100`, { headers: { authorization } });
-  return ((await logs.json()) as { items: Item[] }).items;
+  const catalogue = await fetch(`${stack.baseUrl}/models`, { headers: { authorization } });
+  return {
+    items: ((await logs.json()) as { items: Item[] }).items,
+    models: ((await catalogue.json()) as { models: Model[] }).models,
+  };
 }
 
-test('History pages through the detections and filters them by emotion, confidence and date', async () => {
+test('History pages through the detections, shows their model and filters them by emotion, model, confidence and date', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const user = await createVerifiedUser(stack, page);
-  const items = await seed(user.email, user.password);
+  const { items, models } = await seed(user.email, user.password);
 
   await page.getByRole('link', { name: 'History' }).click();
   const cards = page.getByTestId('history-item');
   await page.getByText(`Showing 1–12 of ${DETECTIONS}`).waitFor();
   assert.equal(await cards.count(), 12);
+
+  // Every row names its model (the seeded uploads named none: the default one).
+  const used = models.find((model) => model.id === items[0]?.model);
+  assert.ok(used, `the rows' model ${items[0]?.model} is in GET /models`);
+  for (const text of await page.getByTestId('history-model').allTextContents()) {
+    assert.equal(text.trim(), `Model: ${used.name}`);
+  }
 
   await page.getByRole('button', { name: '2', exact: true }).click();
   await page.getByText(`Showing 13–13 of ${DETECTIONS}`).waitFor();
@@ -87,6 +104,16 @@ test('History pages through the detections and filters them by emotion, confiden
   }
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await page.getByText(`Showing 1–12 of ${DETECTIONS}`).waitFor();
+
+  // Model (offered when the catalogue has several): another model matches none of the rows.
+  const other = models.find((model) => model.id !== used.id);
+  if (other) {
+    await page.getByRole('combobox', { name: 'Model' }).click();
+    await page.getByRole('option', { name: other.name, exact: true }).click();
+    await page.getByText('No detections match these filters.').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByText(`Showing 1–12 of ${DETECTIONS}`).waitFor();
+  }
 
   // Confidence: move the lower bound up to 95% with the keyboard (19 steps of 5%).
   const [filtered] = await Promise.all([
