@@ -136,6 +136,33 @@ describe('loadConfig', () => {
     );
   });
 
+  test('MAIL_RETRY_BASE_SECONDS, MAIL_RETRY_MAX_SECONDS and MAIL_MAX_ATTEMPTS set the outbox retries', (t) => {
+    const dir = tempDir(t);
+    const defaults = loadConfig({ JWT_SECRET_KEY: SECRET, DATA_DIR: dir }).mail;
+    assert.deepEqual(
+      [defaults.retryBaseMs, defaults.retryMaxMs, defaults.maxAttempts],
+      [2000, 3_600_000, 10],
+    );
+    const fast = loadConfig({
+      JWT_SECRET_KEY: SECRET,
+      DATA_DIR: dir,
+      MAIL_RETRY_BASE_SECONDS: '0.5',
+      MAIL_RETRY_MAX_SECONDS: '5',
+      MAIL_MAX_ATTEMPTS: '3',
+    }).mail;
+    assert.deepEqual([fast.retryBaseMs, fast.retryMaxMs, fast.maxAttempts], [500, 5000, 3]);
+    for (const [name, value] of [
+      ['MAIL_RETRY_BASE_SECONDS', '0'],
+      ['MAIL_RETRY_MAX_SECONDS', '-1'],
+      ['MAIL_MAX_ATTEMPTS', '0'],
+    ] as const) {
+      assert.throws(
+        () => loadConfig({ JWT_SECRET_KEY: SECRET, DATA_DIR: dir, [name]: value }),
+        new RegExp(name),
+      );
+    }
+  });
+
   test('starts in production without SMTP_URL (mails wait in the outbox table)', () => {
     const config = loadConfig({
       NODE_ENV: 'production',

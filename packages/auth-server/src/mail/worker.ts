@@ -10,6 +10,7 @@ import { randomInt } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import {
   claimDueMail,
   mailFields,
@@ -50,6 +51,7 @@ export class MailWorker {
   #stopped = false;
   #again = false;
   #legacySealed = false;
+  #databaseDown = false;
   readonly #deferred = new Set<Promise<void>>();
 
   constructor(
@@ -189,8 +191,13 @@ export class MailWorker {
         }
       }
       if (batch.length === 10) this.#again = true;
+      this.#databaseDown = false;
     } catch (err) {
-      if (!this.#stopped) this.log.error({ err }, 'mail worker round failed');
+      if (this.#stopped) return;
+      // An outage would otherwise log an error every poll: one warning until a round succeeds.
+      if (!isDatabaseUnavailable(err)) this.log.error({ err }, 'mail worker round failed');
+      else if (!this.#databaseDown) this.log.warn({ err }, 'mail worker: database unreachable, retrying');
+      this.#databaseDown = isDatabaseUnavailable(err);
     }
   }
 }

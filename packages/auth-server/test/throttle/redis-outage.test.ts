@@ -5,12 +5,15 @@
  * kills and restarts itself (test/helpers/redis-server.ts).
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { login, PASSWORD, register, signUp, startApp } from '../helpers/app.js';
 import { dialects } from '../helpers/db.js';
+import { FallbackStore } from '../../src/throttle/index.js';
+import { freePort } from '../helpers/ports.js';
 import { startOwnRedis } from '../helpers/redis-server.js';
+import { runStoreSuite } from './store-suite.js';
 
 const OUTAGE = /Redis is unreachable/;
 const BACK = /Redis is back/;
@@ -91,4 +94,20 @@ describe(`Redis outage on ${dialect.name}`, () => {
     assert.equal((await login(app, 'redis@example.com', 'wrong password')).statusCode, 401);
     assert.equal(count(OUTAGE), 2, 'one warning per outage');
   });
+});
+
+const quiet = { warn() {}, info() {} };
+
+runStoreSuite('FallbackStore with Redis up', async () => {
+  const redis = await startOwnRedis({ after });
+  const store = new FallbackStore({ url: redis.url, log: quiet });
+  await store.connected();
+  assert.equal(store.state, 'ok');
+  return store;
+});
+
+runStoreSuite('FallbackStore with Redis unreachable (memory)', async () => {
+  const store = new FallbackStore({ url: `redis://127.0.0.1:${await freePort()}`, log: quiet });
+  assert.equal(store.state, 'down');
+  return store;
 });
