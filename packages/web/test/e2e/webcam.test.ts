@@ -63,10 +63,14 @@ test('a photo taken with the camera is detected and its face marked', async () =
   await page.getByAltText('The photo you chose').waitFor();
 
   const [response] = await Promise.all([
-    page.waitForResponse((candidate) => candidate.url().endsWith('/detect')),
+    page.waitForResponse((candidate) => new URL(candidate.url()).pathname === '/detect'),
     page.getByRole('button', { name: 'Detect emotion' }).click(),
   ]);
   assert.equal(response.status(), 200, 'emotion-api found a face in the camera photo');
+  // The capture goes with the model shown in the picker (the default one, preselected).
+  const model = new URL(response.url()).searchParams.get('model');
+  assert.equal(model, ((await response.json()) as { model: string }).model);
+  assert.match(await page.getByRole('combobox', { name: 'Model' }).inputValue(), / \(default\)$/);
   await page.getByTestId('detection-result').waitFor();
   await page.getByTestId('face-box').first().waitFor();
   assert.ok((await page.getByTestId('face-box').count()) >= 1);
