@@ -6,10 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { METRICS_TOKEN, REPO_ROOT, startCluster } from './lib/cluster.mjs';
-import { call, detectForm, login, PASSWORD, photo, randomIp, signUp } from './lib/journey.mjs';
+import { call, detectForm, login, PASSWORD, photo, randomIp, signUp, uniqueEmail } from './lib/journey.mjs';
 import { scrape, total } from './lib/metrics.mjs';
 import { until } from './lib/ports.mjs';
+import { startSmtp } from './lib/smtp.mjs';
 
 let cluster;
 let api;
@@ -210,5 +212,47 @@ describe('cluster behind nginx', () => {
     assert.ok(detects >= 1);
     const anonymous = await fetch(`${cluster.auth[0].url}/metrics`);
     assert.equal(anonymous.status, 401);
+  });
+
+  test('SMTP listener down at registration, then up: the verification mail arrives', async () => {
+    const { port } = cluster.smtp;
+    await cluster.smtp.close();
+    const email = uniqueEmail('smtp-down');
+    const reg = await call(api, '/auth/register', {
+      method: 'POST',
+      ip: randomIp(),
+      body: { name: 'Later Mail', email, password: PASSWORD },
+    });
+    assert.equal(reg.status, 201, 'an SMTP outage never fails a registration');
+    await sleep(1_500);
+    cluster.smtp = await startSmtp(port);
+    await until('the mail after SMTP came back', () => cluster.smtp.verificationToken(email), 30_000);
+  });
+
+  // Last: it stops api-2.
+  test('SIGTERM during 10 in-flight /detect: all complete and the process exits 0', async () => {
+    const user = await signedIn();
+    const target = cluster.api[1];
+    const inFlight = Array.from({ length: 10 }, (_, i) =>
+      call(target.url, '/detect', {
+        method: 'POST',
+        token: user.accessToken,
+        form: detectForm(photo(REPO_ROOT, i % 2 ? 'Happy-test.jpg' : 'neutral_test.jpg')),
+      }),
+    );
+    await until(
+      'the uploads to be queued',
+      async () => {
+        const samples = await scrape(target.url, METRICS_TOKEN);
+        return total(samples, 'emotion_model_queue_depth') >= 5;
+      },
+      10_000,
+      10,
+    );
+    const exitCode = target.stop(20_000);
+    const answers = await Promise.all(inFlight);
+    const seen = answers.map((a) => `${a.status}${a.body?.code ? ` ${a.body.code}` : ''}`);
+    assert.deepEqual(seen, Array(10).fill('200'), target.logTail());
+    assert.equal(await exitCode, 0, target.logTail());
   });
 });

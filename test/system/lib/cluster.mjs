@@ -56,7 +56,9 @@ export async function startCluster({
     const apiDb = emotionOnPostgres ? createDatabase('cluster_api') : undefined;
     if (apiDb) cleanups.push(() => dropDatabase(apiDb.name));
     const smtp = await startSmtp();
-    cleanups.push(() => smtp.close());
+    cluster.smtp = smtp;
+    // A test may replace the listener (SMTP down, then up): close whichever is there at the end.
+    cleanups.push(() => cluster.smtp.close());
     const authPorts = await Promise.all(Array.from({ length: authServers }, freePort));
     const apiPorts = await Promise.all(Array.from({ length: emotionApis }, freePort));
     const nginx = await startNginx(root, dir, { apiPorts, authPorts });
@@ -123,7 +125,7 @@ export async function startCluster({
     }
     const failed = apis.find((a) => a.status === 'rejected');
     if (failed) throw failed.reason;
-    Object.assign(cluster, { nginx, smtp, secrets, authDb, apiDb, emotionOnPostgres });
+    Object.assign(cluster, { nginx, secrets, authDb, apiDb, emotionOnPostgres });
     return cluster;
   } catch (err) {
     await cluster.stop();

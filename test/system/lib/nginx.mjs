@@ -64,6 +64,7 @@ export async function startNginx(root, dir, { apiPorts, authPorts }) {
     return (await listening(apiPort)) && (await listening(authPort));
   });
   return {
+    pid: child.pid,
     apiUrl: `http://127.0.0.1:${apiPort}`,
     authUrl: `http://127.0.0.1:${authPort}`,
     async stop() {
