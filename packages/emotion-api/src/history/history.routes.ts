@@ -63,7 +63,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
     },
     async (request, reply) => {
       const { format, ...filter } = request.query;
-      const file = history.export(request.user.id, format as ExportFormat, filter as LogsFilter);
+      const file = await history.export(request.user.id, format as ExportFormat, filter as LogsFilter);
       return reply
         .type(file.contentType)
         .header('content-disposition', `attachment; filename="${file.filename}"`)

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { ProblemError } from '@emotion-app/protocol';
 import type { ExportFormat, LogsPage, Stats } from '@emotion-app/protocol/emotion';
 import type { PredictionStore } from '../predictions/predictions.store.js';
-import { toDetection } from '../predictions/predictions.table.js';
+import { type Prediction, toDetection } from '../predictions/predictions.table.js';
 import { exportBody } from './history.export.js';
 import { type LogsFilter, toPredictionQuery } from './history.filters.js';
 
@@ -68,15 +68,22 @@ export class HistoryService {
 
   /**
    * Every prediction of the caller matching `filter`, newest first, as CSV or JSON. The filter is
-   * checked here (a bad one throws before any byte is sent); rows are read while the body streams.
+   * checked and the first page read before anything is sent (a bad filter is a 400, a lost
+   * database a 503); the other pages are read while the body streams.
    */
-  export(userId: string, format: ExportFormat, filter: LogsFilter): LogsExport {
+  async export(userId: string, format: ExportFormat, filter: LogsFilter): Promise<LogsExport> {
     const rows = this.deps.store.iterate(userId, toPredictionQuery(filter));
+    const first = await rows.next();
+    async function* all(): AsyncGenerator<Prediction> {
+      if (first.done) return;
+      yield first.value;
+      yield* rows;
+    }
     const date = new Date().toISOString().slice(0, 10);
     return {
       contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
       filename: `emotions-${date}.${format}`,
-      body: exportBody(format, rows),
+      body: exportBody(format, all()),
     };
   }
 }

@@ -105,7 +105,13 @@ describe('PostgreSQL down and back (DATABASE_URL through a cuttable proxy)', {
     assert.equal((await api.app.inject({ url: '/health' })).statusCode, 200);
 
     await proxy.cut();
-    for (const path of ['/logs?limit=1', '/stats', `/images/${p.id}`, '/logs?limit=1']) {
+    for (const path of [
+      '/logs?limit=1',
+      '/stats',
+      `/images/${p.id}`,
+      '/logs/export?format=csv',
+      '/logs?limit=1',
+    ]) {
       const res = await get(path);
       assert.equal(res.statusCode, 503, `${path}: ${res.body}`);
       assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
