@@ -65,15 +65,17 @@ export class Classifiers {
     private readonly faceapi: FaceapiNet,
   ) {}
 
-  /** Every network's probabilities for each crop (those `model` does not need stay uniform). */
+  /**
+   * Every network's probabilities for each crop; those `need` leaves out stay uniform (a mirror
+   * left out repeats the crop's reading).
+   */
   async members(
     image: { data: Uint8Array; width: number; height: number },
     crops: readonly NetworkCrops[],
-    model: string,
+    need: { human: boolean; faceapi: boolean; mirror: boolean },
   ): Promise<MemberScores[]> {
     const n = crops.length;
     if (n === 0) return [];
-    const need = needs(model);
     const tf = this.tf;
     const humanPixels = need.human
       ? sampleAll(
@@ -129,6 +131,6 @@ export class Classifiers {
     crops: readonly NetworkCrops[],
     model: string,
   ): Promise<Probabilities[]> {
-    return (await this.members(image, crops, model)).map((scores) => combine(model, scores));
+    return (await this.members(image, crops, needs(model))).map((scores) => combine(model, scores));
   }
 }

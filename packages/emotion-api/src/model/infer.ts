@@ -54,6 +54,9 @@ async function detectWith(human: HumanInstance, tensor: unknown): Promise<HumanF
   return result.face;
 }
 
+/** Both networks, on the crops and their mirror images. */
+const ALL = { human: true, faceapi: true, mirror: true };
+
 /** A face to classify: the box answered for it, the aligned square the networks see, its landmarks. */
 export interface Region {
   box: FaceBox;
@@ -131,7 +134,7 @@ export class Inference {
     zeros.dispose();
     const grey = { data: new Uint8Array(64 * 64 * 3).fill(128), width: 64, height: 64 };
     const crop = boxCrop(wholeImage(64, 64));
-    await this.classifiers.members(grey, [{ human: crop, faceapi: crop }], 'ensemble');
+    await this.classifiers.members(grey, [{ human: crop, faceapi: crop }], ALL);
   }
 
   /** Encoded image bytes in; faces out, largest first. */
@@ -156,13 +159,13 @@ export class Inference {
     return faces.sort(byAreaDescending);
   }
 
-  /** Every network's scores for each face (for fitting the ensemble: scripts/fit-ensemble.ts). */
+  /** Every network's scores for each face, mirror images included (for scripts/fit-ensemble.ts). */
   async memberScores(raw: RgbPixels): Promise<MemberScores[]> {
     const regions = await this.regions(raw);
     return this.classifiers.members(
       raw,
       regions.map((r) => r.crop),
-      'ensemble',
+      ALL,
     );
   }
 
