@@ -106,25 +106,18 @@ export async function startCluster({
       ...env,
       ...apiEnv,
     };
-    const apis = await Promise.allSettled(
-      apiPorts.map((port, i) =>
-        startService({
-          name: 'emotion-api',
-          label: `api-${i + 1}`,
-          root: apiRoot,
-          logDir: dir,
-          env: { ...apiBase, PORT: String(port), DATA_DIR: join(dir, `api-${i + 1}`) },
-        }),
-      ),
-    );
-    for (const started of apis) {
-      if (started.status === 'rejected') continue;
-      const s = started.value;
+    // One after the other: two model loads at once on a busy machine can overrun the start-up timeout.
+    for (const [i, port] of apiPorts.entries()) {
+      const s = await startService({
+        name: 'emotion-api',
+        label: `api-${i + 1}`,
+        root: apiRoot,
+        logDir: dir,
+        env: { ...apiBase, PORT: String(port), DATA_DIR: join(dir, `api-${i + 1}`) },
+      });
       cluster.api.push(s);
       cleanups.push(async () => ({ [s.label]: await s.stop() }));
     }
-    const failed = apis.find((a) => a.status === 'rejected');
-    if (failed) throw failed.reason;
     Object.assign(cluster, { nginx, secrets, authDb, apiDb, emotionOnPostgres });
     return cluster;
   } catch (err) {

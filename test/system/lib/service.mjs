@@ -39,20 +39,18 @@ export async function startService({ name, label = name, root, env, logDir, heal
       return code;
     },
   };
-  let dead = false;
-  exited.then(() => {
-    dead = true;
-  });
   try {
-    await until(
+    const exitedEarly = exited.then((code) => {
+      throw new Error(`${label} exited with ${code} before it was healthy`);
+    });
+    const healthy = until(
       `${label} health`,
-      async () => {
-        if (dead) throw new Error(`${label} exited`);
-        return (await fetch(url + HEALTH[name])).status === 200;
-      },
+      async () => child.exitCode !== null || (await fetch(url + HEALTH[name])).status === 200,
       healthMs,
       100,
     );
+    await Promise.race([healthy, exitedEarly]);
+    exitedEarly.catch(() => {});
   } catch (err) {
     await service.stop();
     throw new Error(`${err.message}\n--- ${label} log ---\n${service.logTail()}`);
