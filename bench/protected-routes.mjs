@@ -4,7 +4,9 @@
 // (autocannon, same connections and duration), same run. emotion-api runs on SQLite (a temp
 // DATA_DIR) and verifies HS256 tokens with AUTH_JWT_SECRET, so no auth-server is needed; both
 // servers run in one child process, autocannon in this one. 20 predictions are stored first
-// through POST /detect (a stand-in detector: the model is not what is measured).
+// through POST /detect (a stand-in detector: the model is not what is measured). A fourth target,
+// the bare route behind service-kit's security headers (@fastify/helmet builds its middleware on
+// every request), shows what that plugin alone costs.
 //
 //   node --conditions=source --import tsx bench/protected-routes.mjs
 //
@@ -32,6 +34,12 @@ async function serve(secret) {
   const bare = Fastify({ logger: false });
   bare.get('/', async () => ({ ok: true }));
   const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
+  // The same bare route behind service-kit's security headers (@fastify/helmet), as emotion-api uses them.
+  const { registerSecurityHeaders } = await import('@emotion-app/service-kit');
+  const helmeted = Fastify({ logger: false });
+  await registerSecurityHeaders(helmeted, { production: false, csp: { 'default-src': ["'self'"] } });
+  helmeted.get('/', async () => ({ ok: true }));
+  const helmetedUrl = await helmeted.listen({ host: '127.0.0.1', port: 0 });
   const face = {
     box: { x: 0, y: 0, width: 100, height: 100 },
     emotion: 'happy',
@@ -49,10 +57,11 @@ async function serve(secret) {
     { AUTH_JWT_SECRET: secret, AUTH_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'silent', NODE_ENV: 'development' },
     { detector },
   );
-  process.stdout.write(`${JSON.stringify({ bare: bareUrl, api: api.url })}\n`);
+  process.stdout.write(`${JSON.stringify({ bare: bareUrl, helmeted: helmetedUrl, api: api.url })}\n`);
   process.on('SIGTERM', async () => {
     await api.close();
     await bare.close();
+    await helmeted.close();
     process.exit(0);
   });
 }
@@ -128,6 +137,7 @@ async function main() {
 
     const targets = [
       ['bare { ok: true }', urls.bare, {}],
+      ['bare + security headers', urls.helmeted, {}],
       ['GET /logs?limit=1', `${urls.api}/logs?limit=1`, auth],
       ['GET /stats', `${urls.api}/stats`, auth],
     ];
@@ -143,12 +153,12 @@ async function main() {
     console.log(
       `autocannon, ${connections} connections, ${rounds} rounds x ${seconds} s per target, taking turns; medians of the rounds`,
     );
-    console.log('target                 requests/s   p50 ms   p95 ms   vs bare (same round)   non-2xx');
+    console.log('target                   requests/s   p50 ms   p95 ms   vs bare (same round)   non-2xx');
     for (const [i, [name]] of targets.entries()) {
       const runs = byTarget[i];
       const ratio = median(runs.map((r, round) => r.rps / byTarget[0][round].rps));
       const cells = [
-        name.padEnd(22),
+        name.padEnd(24),
         median(runs.map((r) => r.rps))
           .toFixed(0)
           .padStart(10),
