@@ -30,8 +30,9 @@ export interface TestEmotionApi {
  * PORT 0, one model worker, no web app (`WEB_DIST=none`), a new temporary DATA_DIR. Give it
  * `AUTH_URL` of the auth-server it trusts and `AUTH_SERVICE_KEY` (its service key, for the
  * revocation feed); without `AUTH_JWT_SECRET` it verifies through that auth-server's JWKS
- * (JWT_ALG ES256, RS256 or EdDSA), with it HS256 only (auth-server on JWT_ALG=HS256). The model
- * loads before it listens.
+ * (JWT_ALG ES256, RS256 or EdDSA), with it HS256 only (auth-server on JWT_ALG=HS256). With
+ * `DATABASE_URL` predictions and images go to that PostgreSQL (migrated at start) instead of
+ * DATA_DIR. The model loads before it listens.
  *
  * @example
  * ```ts
