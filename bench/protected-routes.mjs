@@ -13,7 +13,8 @@
 // The targets take turns (BENCH_ROUNDS rounds of BENCH_SECONDS each, defaults 3 and 3): on a
 // shared machine the load of other processes changes from second to second, so each round's
 // ratio is taken against the bare route of the same round, and the median round is reported.
-// Options (env): BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS (default 10).
+// Options (env): BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS (default 10); BENCH_DATABASE_URL
+// runs emotion-api on that PostgreSQL instead of SQLite (e.g. with ?options=-c%20search_path%3Dbench).
 // Prints requests/s, p50 and p95 latency (ms) and the ratio to the bare route. Goal: >= 0.3x.
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -54,7 +55,13 @@ async function serve(secret) {
     close: async () => {},
   };
   const api = await startTestEmotionApi(
-    { AUTH_JWT_SECRET: secret, AUTH_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'silent', NODE_ENV: 'development' },
+    {
+      AUTH_JWT_SECRET: secret,
+      AUTH_URL: 'http://127.0.0.1:9',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'development',
+      ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+    },
     { detector },
   );
   process.stdout.write(`${JSON.stringify({ bare: bareUrl, helmeted: helmetedUrl, api: api.url })}\n`);
@@ -150,6 +157,7 @@ async function main() {
       }
     }
     const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    console.log(process.env.BENCH_DATABASE_URL ? 'emotion-api on PostgreSQL' : 'emotion-api on SQLite');
     console.log(
       `autocannon, ${connections} connections, ${rounds} rounds x ${seconds} s per target, taking turns; medians of the rounds`,
     );
