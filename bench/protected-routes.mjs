@@ -5,8 +5,8 @@
 // DATA_DIR) and verifies HS256 tokens with AUTH_JWT_SECRET, so no auth-server is needed; both
 // servers run in one child process, autocannon in this one. 20 predictions are stored first
 // through POST /detect (a stand-in detector: the model is not what is measured). A fourth target,
-// the bare route behind service-kit's security headers (@fastify/helmet builds its middleware on
-// every request), shows what that plugin alone costs.
+// the bare route behind service-kit's security headers (computed once at start), shows what
+// those headers alone cost.
 //
 //   node --conditions=source --import tsx bench/protected-routes.mjs
 //
@@ -35,7 +35,7 @@ async function serve(secret) {
   const bare = Fastify({ logger: false });
   bare.get('/', async () => ({ ok: true }));
   const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
-  // The same bare route behind service-kit's security headers (@fastify/helmet), as emotion-api uses them.
+  // The same bare route behind service-kit's security headers, as emotion-api uses them.
   const { registerSecurityHeaders } = await import('@emotion-app/service-kit');
   const helmeted = Fastify({ logger: false });
   await registerSecurityHeaders(helmeted, { production: false, csp: { 'default-src': ["'self'"] } });
