@@ -45,6 +45,8 @@ import { openPredictionStore } from './predictions/predictions.open.js';
 import type { PredictionStore } from './predictions/predictions.store.js';
 import { registerWebApp } from './web/web.routes.js';
 
+const MODEL_LOAD_TIMEOUT_MS = 120_000;
+
 export interface AppDeps {
   /** An already created detector (tests); the app then neither loads nor closes it. */
   detector?: EmotionDetector;
@@ -105,15 +107,20 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 /**
  * service-kit's base options (redacting logger, proxy trust, the 1 MB JSON body limit, Ajv with
  * every invalid field and auth-server's email format), with query strings coerced to their
- * schema types (`/logs?limit=20`).
+ * schema types (`/logs?limit=20`), and time for the model to load.
  */
 function fastifyOptions(config: Config, logger: FastifyServerOptions['logger']): FastifyServerOptions {
-  return baseFastifyOptions({
-    logLevel: config.logLevel,
-    logger,
-    trustProxy: config.trustProxy,
-    coerceTypes: 'array',
-  });
+  return {
+    ...baseFastifyOptions({
+      logLevel: config.logLevel,
+      logger,
+      trustProxy: config.trustProxy,
+      coerceTypes: 'array',
+    }),
+    // onReady loads the model (weights, WASM, a warm-up pass per network and worker): seconds on an
+    // idle machine, but more than Fastify's default 10 s on a busy one.
+    pluginTimeout: MODEL_LOAD_TIMEOUT_MS,
+  };
 }
 
 /** The services and stores the routes share; a detector given by the caller is used as is. */
