@@ -14,7 +14,7 @@ import {
 } from '@emotion-app/protocol';
 import { KindGuard } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import { AuthHealthResponse, errorResponses } from './schemas.js';
+import { errorResponses } from './schemas.js';
 
 /** The request of an endpoint, typed from its schemas. */
 export type EndpointRequest<E extends Endpoint> = FastifyRequest<{
@@ -43,12 +43,7 @@ const SECURITY: Record<Endpoint['auth'], { security?: Record<string, string[]>[]
   'service-key-or-admin': { security: [{ serviceKey: [] }, { bearerAuth: [] }] },
 };
 
-/** Responses that auth-server widens beyond protocol's table (fields protocol does not name yet). */
-const WIDER_RESPONSES: Partial<Record<AuthEndpointName, Record<number, unknown>>> = {
-  health: { 200: AuthHealthResponse, 503: AuthHealthResponse },
-};
-
-function routeSchema(name: AuthEndpointName, endpoint: Endpoint) {
+function routeSchema(endpoint: Endpoint) {
   return {
     tags: [...endpoint.tags],
     ...(endpoint.description ? { description: endpoint.description } : {}),
@@ -59,7 +54,6 @@ function routeSchema(name: AuthEndpointName, endpoint: Endpoint) {
     response: {
       [endpoint.status]: endpoint.response,
       ...endpoint.otherResponses,
-      ...WIDER_RESPONSES[name],
       ...errorResponses,
     },
   };
@@ -86,7 +80,7 @@ export function registerEndpoints(
     app.route({
       method: endpoint.method,
       url: endpoint.path,
-      schema: routeSchema(name, endpoint),
+      schema: routeSchema(endpoint),
       // An optional body (logout) may be absent: validate it as an empty object.
       ...(endpoint.body && KindGuard.IsOptional(endpoint.body)
         ? {

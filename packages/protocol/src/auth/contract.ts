@@ -196,7 +196,15 @@ export type SessionInfo = Static<typeof SessionInfo>;
 export const SessionsResponse = Type.Object({ sessions: Type.Array(SessionInfo) });
 export type SessionsResponse = Static<typeof SessionsResponse>;
 
-export const HealthResponse = Type.Object({ status: Type.String(), db: Type.String() });
+/**
+ * GET /api/health: `{ status, db }`, plus `redis` when auth-server has REDIS_URL (`"down"` while
+ * rate limiting runs from memory; the answer stays 200).
+ */
+export const HealthResponse = Type.Object({
+  status: Type.String(),
+  db: Type.String(),
+  redis: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('down')])),
+});
 export type HealthResponse = Static<typeof HealthResponse>;
 
 export const OutboxMessage = Type.Object({
