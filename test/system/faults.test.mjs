@@ -66,7 +66,7 @@ describe('faults of the shared services', () => {
       await sleep(1_500);
       const restarting = Date.now();
       try {
-        restartPostgres();
+        await restartPostgres();
       } finally {
         restarted = Date.now();
         await until('PostgreSQL', postgresIsReady, 30_000, 200);
@@ -74,7 +74,7 @@ describe('faults of the shared services', () => {
       console.log(`pg_ctlcluster restart took ${restarted - restarting} ms`);
       await sleep(RECOVERY_MS + 2_000);
     } finally {
-      if (!postgresIsReady()) restartPostgres();
+      if (!postgresIsReady()) await restartPostgres();
       await Promise.all([logins.stop(), logs.stop(), detections.stop()]);
     }
     const all = [...logins.results, ...logs.results, ...detections.results];

@@ -2,7 +2,8 @@
  * The machine's PostgreSQL (postgres://postgres@127.0.0.1:5432): one fresh database per run,
  * created and dropped with psql, and the cluster restart the fault test needs.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 
@@ -25,12 +26,13 @@ export function dropDatabase(name) {
   psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
-/** `pg_ctlcluster <version> main restart` (the version is the one folder in /etc/postgresql). */
-export function restartPostgres() {
+/**
+ * `pg_ctlcluster <version> main restart` (the version is the one folder in /etc/postgresql);
+ * asynchronous, so the load loops of this process keep running through the outage.
+ */
+export async function restartPostgres() {
   const [version] = readdirSync('/etc/postgresql');
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], {
-    stdio: 'inherit',
-  });
+  await promisify(execFile)('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart']);
 }
 
 export function postgresIsReady() {
