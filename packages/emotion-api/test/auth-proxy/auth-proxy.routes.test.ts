@@ -643,7 +643,15 @@ describe('auth proxy, cookies and CSRF (real auth-server, real model)', () => {
     });
     assert.equal(me.statusCode, 200);
     assert.equal(me.json().user.email, alice.email);
-    const health = await api.app.inject({ method: 'GET', url: '/health' });
-    assert.equal(health.json().authServer, 'unreachable');
+    // /health reuses its auth-server probe for 2 s, so the outage shows within that.
+    const deadline = Date.now() + 5000;
+    let authServer: string;
+    do {
+      const health = await api.app.inject({ method: 'GET', url: '/health' });
+      authServer = health.json().authServer;
+      if (authServer === 'unreachable') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } while (Date.now() < deadline);
+    assert.equal(authServer, 'unreachable');
   });
 });
