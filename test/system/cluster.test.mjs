@@ -233,20 +233,26 @@ describe('cluster behind nginx', () => {
   test('SIGTERM during 10 in-flight /detect: all complete and the process exits 0', async () => {
     const user = await signedIn();
     const target = cluster.api[1];
+    let answered = 0;
     const inFlight = Array.from({ length: 10 }, (_, i) =>
       call(target.url, '/detect', {
         method: 'POST',
         token: user.accessToken,
         form: detectForm(photo(REPO_ROOT, i % 2 ? 'Happy-test.jpg' : 'neutral_test.jpg')),
+      }).finally(() => {
+        answered += 1;
       }),
     );
+    // Every upload must have reached the server before the signal: a connection still waiting for
+    // its request is not in flight, and closing drops it. With one model worker (one image slot),
+    // the server holds `waiting` queued uploads plus the one being detected.
     await until(
-      'the uploads to be queued',
+      'every upload to reach the server',
       async () => {
-        const samples = await scrape(target.url, METRICS_TOKEN);
-        return total(samples, 'emotion_model_queue_depth') >= 5;
+        const waiting = total(await scrape(target.url, METRICS_TOKEN), 'emotion_model_queue_depth');
+        return answered + waiting + (waiting > 0 ? 1 : 0) >= 10;
       },
-      10_000,
+      30_000,
       10,
     );
     const exitCode = target.stop(20_000);
