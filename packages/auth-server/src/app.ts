@@ -21,7 +21,7 @@ import { ARGON2_PRODUCTION_COST, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { type Db, openDb } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
-import { databaseUnavailable, isDatabaseUnavailable } from './db/unavailable.js';
+import { databaseUnavailable, isDatabaseUnavailable } from '@emotion-app/service-kit';
 import { recordAuthEvent } from './events/auth-events.js';
 import { registerEndpoints } from './http/endpoints.js';
 import { API_CSP, docsContentSecurityPolicy } from './http/security-headers.js';

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { openDb } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { isDatabaseUnavailable } from '../../src/db/unavailable.js';
+import { isDatabaseUnavailable } from '@emotion-app/service-kit';
 import {
   bearer,
   login,

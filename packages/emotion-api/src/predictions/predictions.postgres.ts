@@ -8,7 +8,7 @@ import type { Emotion } from '@emotion-app/protocol';
 import type { Stats } from '@emotion-app/protocol/emotion';
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { PgDatabase, PgDb } from '../db/postgres.js';
-import { toUnavailable } from '../db/unavailable.js';
+import { toDatabaseUnavailable } from '@emotion-app/service-kit';
 import type { PredictionFilter, PredictionQuery, PredictionStore } from './predictions.store.js';
 import { statsFromCounts } from './predictions.store.js';
 import type { Prediction } from './predictions.table.js';
@@ -71,7 +71,7 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw toUnavailable(err);
+    throw toDatabaseUnavailable(err);
   }
 }
 

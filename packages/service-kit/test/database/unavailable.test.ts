@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProblemError } from '@emotion-app/protocol';
-import { isConnectionError, toUnavailable } from '../../src/db/unavailable.js';
+import { isDatabaseUnavailable, toDatabaseUnavailable } from '../../src/database/unavailable.js';
 
 function withCode(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
@@ -18,12 +18,15 @@ describe('lost database errors', () => {
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
       new AggregateError([withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')], ''),
+      new Error('wrapped', { cause: withCode('read ECONNRESET', 'ECONNRESET') }),
+      withCode('sorry, too many clients already', '53300'),
     ]) {
-      assert.ok(isConnectionError(err), err.message);
-      const mapped = toUnavailable(err);
+      assert.ok(isDatabaseUnavailable(err), err.message);
+      const mapped = toDatabaseUnavailable(err);
       assert.ok(mapped instanceof ProblemError, err.message);
       assert.equal(mapped.status, 503);
       assert.equal(mapped.code, 'service_unavailable');
+      assert.equal(mapped.retryAfterSec, 5);
     }
   });
 
@@ -34,8 +37,8 @@ describe('lost database errors', () => {
       new TypeError('x is undefined'),
       new ProblemError({ code: 'not_found' }),
     ]) {
-      assert.equal(toUnavailable(err), err);
+      assert.equal(toDatabaseUnavailable(err), err);
     }
-    assert.equal(isConnectionError('ECONNREFUSED'), false);
+    assert.equal(isDatabaseUnavailable('ECONNREFUSED'), false);
   });
 });
