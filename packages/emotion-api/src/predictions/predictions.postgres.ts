@@ -6,8 +6,8 @@
  */
 import type { Emotion } from '@emotion-app/protocol';
 import type { Stats } from '@emotion-app/protocol/emotion';
-import { type SelectQueryBuilder, sql } from 'kysely';
-import type { PgDatabase, PgDb } from '../db/postgres.js';
+import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import type { PgDatabase, PgDb, PredictionsTable } from '../db/postgres.js';
 import { toDatabaseUnavailable } from '@emotion-app/service-kit';
 import type { PredictionFilter, PredictionQuery, PredictionStore } from './predictions.store.js';
 import { statsFromCounts } from './predictions.store.js';
@@ -26,18 +26,8 @@ const COLUMNS = [
   'low_confidence',
 ] as const;
 
-interface Row {
-  id: string;
-  seq: string;
-  user_id: string;
-  created_at: Date | string;
-  emotion: string;
-  confidence: number;
-  probabilities: unknown;
-  faces: unknown;
-  model: string;
-  low_confidence: boolean;
-}
+/** A `predictions` row as `pg` returns it (the table's columns, `seq` filled in). */
+type Row = Selectable<PredictionsTable>;
 
 function fromRow(row: Row): Prediction {
   return {
