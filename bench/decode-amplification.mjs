@@ -16,7 +16,7 @@
 // process's environment: `MALLOC_MMAP_THRESHOLD_=131072 node bench/decode-amplification.mjs`
 // measures it as `npm start --workspace packages/emotion-api` runs it (glibc's threshold fixed).
 import { spawn } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mintJwt } from './lib/tokens.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = path.join(root, 'packages/emotion-api');
@@ -59,23 +60,6 @@ async function bombPng(kind) {
     composites.push({ input: speck, left: (i * 997) % (side - tile), top: (i * 1543) % (side - tile) });
   }
   return sharp(canvas).composite(composites).png({ compressionLevel: 9 }).toBuffer();
-}
-
-function mintJwt(secret) {
-  const now = Math.floor(Date.now() / 1000);
-  const enc = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const claims = {
-    iss: 'auth-server',
-    aud: 'authenticated',
-    sub: randomUUID(),
-    sid: randomUUID(),
-    email: 'bench@example.com',
-    role: 'user',
-    iat: now,
-    exp: now + 3600,
-  };
-  const input = `${enc({ alg: 'HS256', typ: 'JWT', kid: 'dev' })}.${enc(claims)}`;
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
 function multipart(bytes) {

@@ -14,7 +14,7 @@
 // BENCH_C1 (requests at concurrency 1, default 150), BENCH_C4 (at concurrency 4, default 350),
 // BENCH_WORKERS (MODEL_WORKERS for the server, default: the number of cores).
 import { spawn } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mintJwt } from './lib/tokens.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = path.join(root, 'packages/emotion-api');
@@ -139,24 +140,6 @@ async function modelBench(images) {
     `detector.detect on the photos side by side (${found} of ${images.length} faces found, ${gs.n} calls): p50 ${ms(gs.p50)}, p95 ${ms(gs.p95)}`,
   );
   await detector.close();
-}
-
-function mintJwt(secret) {
-  const now = Math.floor(Date.now() / 1000);
-  const enc = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const header = { alg: 'HS256', typ: 'JWT', kid: 'dev' };
-  const claims = {
-    iss: 'auth-server',
-    aud: 'authenticated',
-    sub: randomUUID(),
-    sid: randomUUID(),
-    email: 'bench@example.com',
-    role: 'user',
-    iat: now,
-    exp: now + 3600,
-  };
-  const input = `${enc(header)}.${enc(claims)}`;
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
 function multipart(name, bytes) {

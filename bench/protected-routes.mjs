@@ -17,10 +17,11 @@
 // runs emotion-api on that PostgreSQL instead of SQLite (e.g. with ?options=-c%20search_path%3Dbench).
 // Prints requests/s, p50 and p95 latency (ms) and the ratio to the bare route. Goal: >= 0.3x.
 import { spawn } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mintJwt } from './lib/tokens.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECRET = randomBytes(32).toString('hex');
@@ -73,23 +74,6 @@ async function serve(secret) {
   });
 }
 
-function token(secret) {
-  const enc = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const claims = {
-    iss: 'auth-server',
-    aud: 'authenticated',
-    sub: randomUUID(),
-    sid: randomUUID(),
-    email: 'bench@example.com',
-    role: 'user',
-    iat: now,
-    exp: now + 3600,
-  };
-  const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc(claims)}`;
-  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
-}
-
 function percentile(sorted, p) {
   return sorted.length === 0
     ? Number.NaN
@@ -131,7 +115,7 @@ async function main() {
   });
   try {
     const { default: autocannon } = await import('autocannon');
-    const auth = { authorization: `Bearer ${token(SECRET)}` };
+    const auth = { authorization: `Bearer ${mintJwt(SECRET)}` };
     const photo = readFileSync(path.join(root, 'fixtures/faces/Happy-test.jpg'));
     for (let i = 0; i < 20; i++) {
       const form = new FormData();
