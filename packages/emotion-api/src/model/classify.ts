@@ -5,7 +5,7 @@
  */
 import { EMOTIONS } from '@emotion-app/protocol';
 import { type AlignedCrop, sampleCrop } from './aligned-crop.js';
-import { combine, ENSEMBLE, type MemberScores, type Probabilities } from './ensemble.js';
+import { combine, type MemberScores, type Probabilities } from './ensemble.js';
 import { FACEAPI_INPUT, FACEAPI_LABELS, type FaceapiNet } from './faceapi-net.js';
 import type { Tf } from './human-loader.js';
 import { toProbabilities } from './scores.js';
@@ -32,11 +32,7 @@ function uniform(): Probabilities {
 export function needs(model: string): { human: boolean; faceapi: boolean; mirror: boolean } {
   if (model === 'human') return { human: true, faceapi: false, mirror: false };
   if (model === 'faceapi') return { human: false, faceapi: true, mirror: false };
-  return {
-    human: true,
-    faceapi: true,
-    mirror: ENSEMBLE.mirror,
-  };
+  return { human: true, faceapi: true, mirror: true };
 }
 
 /** The square each network sees of one face (each in the framing it was trained on). */

@@ -1,8 +1,13 @@
 /**
  * The catalogue's models as combinations of the two networks' outputs. Pure arithmetic: each
  * member's probabilities (on the aligned crop and on its mirror image) in, one distribution over
- * the seven labels out. The weight was fitted by scripts/fit-ensemble.ts on one half of the
- * FER2013 public test split (see MODEL_CARD.md); the other half is what eval reports.
+ * the seven labels out.
+ *
+ * The ensemble is a weighted geometric mean (a log-linear pool): each network's crop and mirror
+ * readings are averaged, then
+ *   p(label) ∝ exp(human · ln(H(label) + ε) + faceapi · ln(F(label) + ε) + offset(label)).
+ * The two weights and the seven label offsets were fitted by scripts/fit-ensemble.ts on one half of
+ * the FER2013 public test split (see MODEL_CARD.md); the other half is what eval reports.
  */
 import { EMOTIONS, type Emotion } from '@emotion-app/protocol';
 
@@ -17,14 +22,31 @@ export interface MemberScores {
 }
 
 export interface EnsembleWeights {
-  /** Weight of `human` in the average; `faceapi` gets 1 − this. */
+  /** Weight of the log of human's (crop + mirror) average. */
   human: number;
-  /** Whether each network's reading of the mirror image is averaged in with its reading of the crop. */
-  mirror: boolean;
+  /** Weight of the log of face-api's (crop + mirror) average. */
+  faceapi: number;
+  /** Added to each label's log score (0 = no preference); only differences between labels matter. */
+  offsets: Probabilities;
 }
 
+/** Keeps a network's zero from vetoing a label the other network reads. */
+export const FLOOR = 1e-3;
+
 /** Fitted by `npx tsx scripts/fit-ensemble.ts` on the fit half (1,378 faces); see MODEL_CARD.md. */
-export const ENSEMBLE: EnsembleWeights = { human: 0.5, mirror: true };
+export const ENSEMBLE: EnsembleWeights = {
+  human: 0.52,
+  faceapi: 0.19,
+  offsets: {
+    angry: 0.11,
+    disgust: -0.36,
+    fear: 0.33,
+    happy: 0.59,
+    neutral: -0.15,
+    sad: -0.32,
+    surprise: -0.2,
+  },
+};
 
 /** `probabilities` scaled to sum to 1 (uniform when they sum to 0 or less). */
 export function normalise(probabilities: Probabilities): Probabilities {
@@ -34,29 +56,26 @@ export function normalise(probabilities: Probabilities): Probabilities {
   ) as Probabilities;
 }
 
-function mix(parts: readonly [Probabilities, number][]): Probabilities {
-  return Object.fromEntries(
-    EMOTIONS.map((e) => [e, parts.reduce((sum, [p, w]) => sum + w * p[e], 0)]),
-  ) as Probabilities;
+/** The log of each label's mean over a network's crop and mirror readings, floored. */
+export function logMean(a: Probabilities, b: Probabilities): Probabilities {
+  const [na, nb] = [normalise(a), normalise(b)];
+  return Object.fromEntries(EMOTIONS.map((e) => [e, Math.log((na[e] + nb[e]) / 2 + FLOOR)])) as Probabilities;
+}
+
+/** exp of each score, normalised (the largest is subtracted first, so nothing overflows). */
+export function softmax(scores: Probabilities): Probabilities {
+  const top = Math.max(...EMOTIONS.map((e) => scores[e]));
+  return normalise(Object.fromEntries(EMOTIONS.map((e) => [e, Math.exp(scores[e] - top)])) as Probabilities);
 }
 
 /** The ensemble's distribution for one face. */
 export function ensemble(scores: MemberScores, weights: EnsembleWeights = ENSEMBLE): Probabilities {
-  const [h, f] = [weights.human, 1 - weights.human];
-  return normalise(
-    mix(
-      weights.mirror
-        ? [
-            [scores.human, h / 2],
-            [scores.humanMirror, h / 2],
-            [scores.faceapi, f / 2],
-            [scores.faceapiMirror, f / 2],
-          ]
-        : [
-            [scores.human, h],
-            [scores.faceapi, f],
-          ],
-    ),
+  const h = logMean(scores.human, scores.humanMirror);
+  const f = logMean(scores.faceapi, scores.faceapiMirror);
+  return softmax(
+    Object.fromEntries(
+      EMOTIONS.map((e) => [e, weights.human * h[e] + weights.faceapi * f[e] + weights.offsets[e]]),
+    ) as Probabilities,
   );
 }
 

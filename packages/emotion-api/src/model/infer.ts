@@ -1,7 +1,16 @@
 import { ProblemError } from '@emotion-app/protocol';
 import { luminanceStdDev } from '../images/luminance.js';
 import { DEFAULT_MAX_PIXELS, DETECT_MAX_SIDE, decodeRgb, type RgbPixels } from '../images/normalize.js';
-import { alignedCrop, boxCrop, FER_FRAMING, keypointsOf, LOOSE_FRAMING } from './aligned-crop.js';
+import {
+  type AlignedCrop,
+  alignedCrop,
+  boxCrop,
+  FER_FRAMING,
+  HUMAN_RAISE,
+  keypointsOf,
+  LOOSE_FRAMING,
+  raised,
+} from './aligned-crop.js';
 import { Classifiers, type NetworkCrops } from './classify.js';
 import type { MemberScores } from './ensemble.js';
 import { loadFaceapiNet } from './faceapi-net.js';
@@ -68,14 +77,19 @@ function regionOf(face: HumanFace, width: number, height: number): Region {
   const box = clampBox(emotionRegion(face), width, height);
   const keypoints = keypointsOf(face.mesh);
   const crop = keypoints
-    ? { human: alignedCrop(keypoints, FER_FRAMING), faceapi: alignedCrop(keypoints, LOOSE_FRAMING) }
-    : { human: boxCrop(box), faceapi: boxCrop(box) };
+    ? networkCrops(alignedCrop(keypoints, FER_FRAMING), alignedCrop(keypoints, LOOSE_FRAMING))
+    : networkCrops(boxCrop(box), boxCrop(box));
   return { box, crop, mesh: face.mesh };
 }
 
 function whole(width: number, height: number): Region {
   const box = wholeImage(width, height);
-  return { box, crop: { human: boxCrop(box), faceapi: boxCrop(box) }, mesh: [] };
+  return { box, crop: networkCrops(boxCrop(box), boxCrop(box)), mesh: [] };
+}
+
+/** Each network's square: human's raised as it reads best (HUMAN_RAISE). */
+function networkCrops(fer: AlignedCrop, loose: AlignedCrop): NetworkCrops {
+  return { human: raised(fer, HUMAN_RAISE), faceapi: loose };
 }
 
 /** Runs detection and classification in one thread; the worker owns one of these. */

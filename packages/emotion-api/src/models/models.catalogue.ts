@@ -8,8 +8,8 @@ export const MODELS: readonly ModelInfo[] = [
     id: 'ensemble',
     name: 'Ensemble',
     description:
-      'Weighted average of Human and face-api on the aligned face and its mirror image, fitted on half of ' +
-      'the FER2013 public test split (MODEL_CARD.md).',
+      'Weighted geometric mean of Human and face-api on the aligned face and its mirror image, with label ' +
+      'offsets, fitted on half of the FER2013 public test split (MODEL_CARD.md).',
     default: true,
   },
   {

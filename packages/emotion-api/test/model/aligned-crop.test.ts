@@ -8,6 +8,7 @@ import {
   keypointsOf,
   LOOSE_FRAMING,
   type Point,
+  raised,
   sampleCrop,
   toCropCoordinates,
 } from '../../src/model/aligned-crop.js';
@@ -92,6 +93,19 @@ describe('aligned face crops', () => {
     assert.deepEqual(keypointsOf(mesh), { leftEye: [15, 40], rightEye: [55, 40], mouth: [35, 80] });
     assert.equal(keypointsOf([]), undefined);
     assert.equal(keypointsOf([[1, 2]]), undefined);
+  });
+
+  it('raises a crop along its own upright axis: the face sits lower in it, whatever the tilt', () => {
+    for (const angle of [0, 0.3, -0.5]) {
+      const k = face(60, 70, angle);
+      const [crop, up] = [alignedCrop(k), raised(alignedCrop(k), 0.06)];
+      close(up.side, crop.side);
+      close(up.angle, crop.angle);
+      const [eyeU, eyeV] = toCropCoordinates(up, k.leftEye);
+      const [baseU, baseV] = toCropCoordinates(crop, k.leftEye);
+      close(eyeU, baseU);
+      close(eyeV, baseV + 0.06);
+    }
   });
 
   it('frames a box without landmarks as an upright square as large as its longer side', () => {

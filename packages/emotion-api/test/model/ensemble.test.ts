@@ -5,6 +5,7 @@ import {
   combine,
   ENSEMBLE,
   ensemble,
+  FLOOR,
   type MemberScores,
   normalise,
   type Probabilities,
@@ -51,18 +52,27 @@ describe('the ensemble', () => {
     assertDistribution(normalise(zero));
   });
 
-  it('is the weighted average of the members, each with its mirror image, renormalised', () => {
+  it('is the fitted log-linear pool of the members, each averaged with its mirror image', () => {
     const [scores] = rows(1) as [MemberScores];
-    const p = ensemble(scores, { human: 0.3, mirror: true });
-    for (const e of EMOTIONS) {
-      const expected =
-        (0.3 * (scores.human[e] + scores.humanMirror[e])) / 2 +
-        (0.7 * (scores.faceapi[e] + scores.faceapiMirror[e])) / 2;
-      assert.ok(Math.abs(p[e] - expected) < 1e-12, e);
-    }
-    const plain = ensemble(scores, { human: 0.3, mirror: false });
-    for (const e of EMOTIONS)
-      assert.ok(Math.abs(plain[e] - (0.3 * scores.human[e] + 0.7 * scores.faceapi[e])) < 1e-12, e);
+    const offsets = Object.fromEntries(EMOTIONS.map((e, i) => [e, i / 10])) as Probabilities;
+    const p = ensemble(scores, { human: 0.6, faceapi: 0.3, offsets });
+    const raw = EMOTIONS.map((e) =>
+      Math.exp(
+        0.6 * Math.log((scores.human[e] + scores.humanMirror[e]) / 2 + FLOOR) +
+          0.3 * Math.log((scores.faceapi[e] + scores.faceapiMirror[e]) / 2 + FLOOR) +
+          offsets[e],
+      ),
+    );
+    const total = raw.reduce((a, b) => a + b, 0);
+    EMOTIONS.forEach((e, i) => {
+      assert.ok(Math.abs(p[e] - (raw[i] as number) / total) < 1e-12, e);
+    });
+  });
+
+  it('follows the members: the label both networks are sure of wins whatever the offsets', () => {
+    const sure = dist([0, 0.01, 0, 0, 0.01, 0.98, 0]);
+    const p = ensemble({ human: sure, humanMirror: sure, faceapi: sure, faceapiMirror: sure });
+    assert.equal(Object.entries(p).sort((a, b) => b[1] - a[1])[0]?.[0], 'sad');
   });
 
   it('answers one network alone for the human and faceapi models, without its mirror image', () => {
@@ -71,7 +81,8 @@ describe('the ensemble', () => {
     assert.deepEqual(combine('faceapi', scores), normalise(scores.faceapi));
   });
 
-  it('has a weight between 0 and 1', () => {
-    assert.ok(ENSEMBLE.human >= 0 && ENSEMBLE.human <= 1);
+  it('has positive weights and offsets for all seven labels', () => {
+    assert.ok(ENSEMBLE.human > 0 && ENSEMBLE.faceapi > 0);
+    assert.deepEqual(Object.keys(ENSEMBLE.offsets).sort(), [...EMOTIONS].sort());
   });
 });
