@@ -75,6 +75,8 @@ export class KeyRing {
   #timer: NodeJS.Timeout | undefined;
   #reloading: Promise<void> | undefined;
   #lastUnknownKidReload = 0;
+  /** Whether the timer's last re-read failed (a failing streak is logged once, not every interval). */
+  #reloadFailing = false;
 
   private constructor(db: Db, options: KeyRingOptions) {
     this.#db = db;
@@ -88,9 +90,7 @@ export class KeyRing {
   static async open(db: Db, options: KeyRingOptions): Promise<KeyRing> {
     const ring = new KeyRing(db, options);
     await ring.ensureUsableKey();
-    ring.#timer = setInterval(() => {
-      ring.reload().catch((err: unknown) => options.log.error({ err }, 'key ring: reload failed'));
-    }, options.reloadMs ?? RING_RELOAD_MS);
+    ring.#timer = setInterval(() => void ring.#periodicReload(), options.reloadMs ?? RING_RELOAD_MS);
     ring.#timer.unref();
     return ring;
   }
@@ -98,6 +98,26 @@ export class KeyRing {
   close(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
+  }
+
+  /**
+   * The timer's re-read. While it fails (the database is down) the keys already loaded keep signing
+   * and verifying; the failure is logged once, and again when re-reading works, not every interval.
+   */
+  async #periodicReload(): Promise<void> {
+    try {
+      await this.reload();
+      if (this.#reloadFailing) this.#options.log.info('key ring: reload works again');
+      this.#reloadFailing = false;
+    } catch (err) {
+      if (!this.#reloadFailing) {
+        this.#options.log.error(
+          { err },
+          'key ring: reload failed; keeping the loaded keys and retrying quietly',
+        );
+      }
+      this.#reloadFailing = true;
+    }
   }
 
   /** Re-reads the table (concurrent calls share one read) and deletes previous keys past retention. */

@@ -161,6 +161,46 @@ for (const dialect of dialects()) {
       assert.ok(!rows.some((r) => r.kid === current?.kid), 'deleted from the table');
     });
 
+    test('a failing re-read is logged once, not every interval, and its end once; the loaded keys keep working', async (t) => {
+      const { app, testDb } = await startApp(t, dialect, { env: { JWT_ALG: 'ES256' } });
+      const lines: { level: string; msg: string }[] = [];
+      const record =
+        (level: string) =>
+        (...args: unknown[]) => {
+          lines.push({ level, msg: String(args.find((a) => typeof a === 'string') ?? '') });
+        };
+      const log = Object.assign(Object.create(app.log), {
+        error: record('error'),
+        warn: record('warn'),
+        info: record('info'),
+      }) as typeof app.log;
+      const ring = await KeyRing.open(testDb.db, {
+        alg: 'ES256',
+        secret: TEST_SECRET,
+        accessTtlSeconds: 900,
+        rotationDelaySeconds: 600,
+        log,
+        reloadMs: 10,
+      });
+      t.after(() => ring.close());
+      const kid = ring.signingKey().kid;
+      await sql`ALTER TABLE signing_keys RENAME TO signing_keys_away`.execute(testDb.db);
+      try {
+        await sleep(200);
+        assert.equal(ring.signingKey().kid, kid, 'still signs with the loaded key');
+      } finally {
+        await sql`ALTER TABLE signing_keys_away RENAME TO signing_keys`.execute(testDb.db);
+      }
+      for (let i = 0; i < 100 && !lines.some((l) => l.level === 'info'); i++) await sleep(20);
+      assert.deepEqual(
+        lines.map((l) => l.level),
+        ['error', 'info'],
+        JSON.stringify(lines),
+      );
+      assert.match(lines[0]?.msg ?? '', /reload failed/);
+      assert.match(lines[1]?.msg ?? '', /works again/);
+    });
+
     test('another instance on the same database picks up a rotation: an unknown kid at once, the JWKS within 5 s', async (t) => {
       const env = { JWT_ALG: 'ES256' };
       const { app, testDb } = await startApp(t, dialect, { env });
