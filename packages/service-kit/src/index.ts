@@ -80,4 +80,5 @@ export {
 export { type CspDirectives, registerSecurityHeaders } from './fastify/security-headers.js';
 export { fieldErrors, validationProblem } from './fastify/validation-errors.js';
 export { type ListenConfig, type RunServiceOptions, runService } from './run-service.js';
+export { createPgPool, type PgPoolOptions } from './database/pg-pool.js';
 export { databaseUnavailable, isDatabaseUnavailable, toDatabaseUnavailable } from './database/unavailable.js';

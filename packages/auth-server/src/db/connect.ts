@@ -8,9 +8,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { createPgPool } from '@emotion-app/service-kit';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import pg from 'pg';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -27,20 +27,15 @@ export interface DbOptions {
   connectTimeoutMs?: number;
 }
 
-// timestamptz/jsonb/bigint parsing for pg: dates as Date (default), int8 as string (default).
+/** PostgreSQL through service-kit's pool (timestamptz as Date, int8 as string: pg's defaults), else PGlite. */
 export async function openDb(options: DbOptions): Promise<Db> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({
+    const pool = createPgPool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+      ...(options.schema ? { schema: options.schema } : {}),
+      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     });
-    // A lost connection must not crash the process: pg-pool listens for errors only on idle
-    // clients, so one checked out (between two statements of a transaction) gets a listener of
-    // its own. The query in flight still fails, and the pool drops the broken client on release.
-    pool.on('error', () => {});
-    pool.on('connect', (client) => client.on('error', () => {}));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (options.pgliteDir) mkdirSync(options.pgliteDir, { recursive: true });

@@ -8,8 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { type Generated, Kysely, PostgresDialect, sql } from 'kysely';
+import { createPgPool } from '@emotion-app/service-kit';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import pg from 'pg';
 import { MIGRATIONS_DIR } from './database.js';
 
 export interface PredictionsTable {
@@ -60,20 +60,13 @@ export async function openPostgres(options: PgOptions): Promise<PgDb> {
   if (options.pglite) {
     db = new Kysely<PgDatabase>({ dialect: new PGliteDialect(options.pglite) });
   } else {
-    if (options.schema && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error('bad schema name');
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
+    const pool = createPgPool({
+      connectionString: options.databaseUrl ?? '',
       max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 3000,
-      idleTimeoutMillis: 10_000,
-      // A server that stops answering without closing the connection fails the query, not hangs it.
-      query_timeout: 15_000,
-      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+      connectTimeoutMs: 3000,
+      queryTimeoutMs: 15_000,
+      ...(options.schema ? { schema: options.schema } : {}),
     });
-    // A connection lost while idle (pool 'error') or while checked out (the client's own 'error',
-    // which has no listener then) must not crash the process; the query fails, the pool reconnects.
-    pool.on('error', () => {});
-    pool.on('connect', (client) => client.on('error', () => {}));
     db = new Kysely<PgDatabase>({ dialect: new PostgresDialect({ pool }) });
   }
   try {
