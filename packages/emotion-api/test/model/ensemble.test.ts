@@ -6,7 +6,9 @@ import {
   ENSEMBLE,
   ensemble,
   FLOOR,
+  MIRROR_BELOW,
   type MemberScores,
+  needsMirror,
   normalise,
   type Probabilities,
 } from '../../src/model/ensemble.js';
@@ -79,6 +81,16 @@ describe('the ensemble', () => {
     const [scores] = rows(1) as [MemberScores];
     assert.deepEqual(combine('human', scores), normalise(scores.human));
     assert.deepEqual(combine('faceapi', scores), normalise(scores.faceapi));
+  });
+
+  it('asks for the mirror images only when its answer without them is below MIRROR_BELOW', () => {
+    const sure = dist([0, 0, 0, 0.97, 0.03, 0, 0]);
+    assert.equal(needsMirror({ human: sure, humanMirror: sure, faceapi: sure, faceapiMirror: sure }), false);
+    const torn = dist([0.4, 0, 0, 0, 0.3, 0.3, 0]);
+    const other = dist([0, 0, 0, 0, 0.5, 0.5, 0]);
+    const scores = { human: torn, humanMirror: torn, faceapi: other, faceapiMirror: other };
+    assert.ok(Math.max(...Object.values(ensemble(scores))) < MIRROR_BELOW);
+    assert.equal(needsMirror(scores), true);
   });
 
   it('has positive weights and offsets for all seven labels', () => {
