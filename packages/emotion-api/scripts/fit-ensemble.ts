@@ -4,13 +4,16 @@
  * script never reads. The ensemble is a log-linear pool: two weights (human's and face-api's
  * log-probabilities, each averaged over the crop and its mirror image) and seven label offsets,
  * fitted by gradient descent on the cross-entropy. A two-fold split of the fit half first shows how
- * well the fit carries over to faces it was not fitted on.
- * Run: npx tsx scripts/fit-ensemble.ts [--limit N] [--cache file.json]   (in packages/emotion-api)
+ * well the fit carries over to faces it was not fitted on; then how many answers each threshold of
+ * the conditional mirror pass (MIRROR_BELOW) would change. With --framings it first scores each
+ * network alone on eight framings of the faces around today's (HUMAN_RAISE was chosen that way).
+ * Run: npx tsx scripts/fit-ensemble.ts [--limit N] [--cache file.json] [--framings]   (in packages/emotion-api)
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { EMOTIONS, type Emotion } from '@emotion-app/protocol';
 import { DETECT_MAX_SIDE, decodeRgb } from '../src/images/normalize.js';
+import type { AlignedCrop } from '../src/model/aligned-crop.js';
 import {
   type EnsembleWeights,
   ensemble,
@@ -100,16 +103,85 @@ function fit(rows: readonly Row[]): EnsembleWeights {
   };
 }
 
+/** Each network alone (crop + mirror) on the fit half, with every crop scaled or shifted by a fraction of its side. */
+async function framings(): Promise<void> {
+  const { Inference } = await import('../src/model/infer.js');
+  const { Classifiers } = await import('../src/model/classify.js');
+  const { loadEmotionModel, loadHuman } = await import('../src/model/human-loader.js');
+  const { loadFaceapiNet } = await import('../src/model/faceapi-net.js');
+  const inference = await Inference.create();
+  const { tf } = await loadHuman('short-range');
+  const classifiers = new Classifiers(tf, await loadEmotionModel(tf), await loadFaceapiNet(tf));
+  const variants: [string, (c: AlignedCrop) => AlignedCrop][] = [
+    ['as is', (c) => c],
+    ...[0.88, 1.12, 1.25].map((k): [string, (c: AlignedCrop) => AlignedCrop] => [
+      `scale ${k}`,
+      (c) => ({ ...c, side: c.side * k }),
+    ]),
+    ...(
+      [
+        ['up', 0, -1],
+        ['down', 0, 1],
+        ['left', -1, 0],
+        ['right', 1, 0],
+      ] as const
+    ).map(([name, dx, dy]): [string, (c: AlignedCrop) => AlignedCrop] => [
+      `6% ${name}`,
+      (c) => ({ ...c, cx: c.cx + dx * 0.06 * c.side, cy: c.cy + dy * 0.06 * c.side }),
+    ]),
+  ];
+  const rows = variants.map(() => ({ human: [] as Row[], faceapi: [] as Row[] }));
+  const limit = arg('limit') ? Number(arg('limit')) : undefined;
+  for (const s of await labelled('fer2013-public-test', { half: 'fit', limit })) {
+    const raw = await decodeRgb(s.bytes, { maxSide: DETECT_MAX_SIDE });
+    const [region] = await inference.regions(raw);
+    if (!region) continue;
+    const crops = variants.map(([, f]) => ({ human: f(region.crop.human), faceapi: f(region.crop.faceapi) }));
+    const scores = await classifiers.members(raw, crops, { human: true, faceapi: true, mirror: true });
+    scores.forEach((sc, i) => {
+      rows[i]?.human.push({ label: s.label, scores: sc });
+      rows[i]?.faceapi.push({ label: s.label, scores: sc });
+    });
+  }
+  console.log("each network alone (crop + mirror), fit half, around today's framing:");
+  variants.forEach(([name], i) => {
+    const r = rows[i] as { human: Row[]; faceapi: Row[] };
+    console.log(
+      `  ${name.padEnd(10)} human ${fmt(accuracy(r.human, equal(1, 0)))}; faceapi ${fmt(accuracy(r.faceapi, equal(0, 1)))}`,
+    );
+  });
+}
+
+/** How many answers each threshold of the conditional mirror pass changes, and how many faces it spares the pass. */
+function mirrorThresholds(rows: readonly Row[], w: EnsembleWeights): void {
+  const always = rows.map((r) => topEmotion(ensemble(r.scores, w)));
+  for (const threshold of [0.5, 0.6, 0.7, 0.8, 0.9]) {
+    let [skipped, changed] = [0, 0];
+    rows.forEach((r, i) => {
+      const cropOnly = { ...r.scores, humanMirror: r.scores.human, faceapiMirror: r.scores.faceapi };
+      const sure = Math.max(...Object.values(ensemble(cropOnly, w))) >= threshold;
+      if (sure) skipped++;
+      if (topEmotion(ensemble(sure ? cropOnly : r.scores, w)) !== always[i]) changed++;
+    });
+    console.log(
+      `  mirror pass below ${threshold}: skipped for ${((100 * skipped) / rows.length).toFixed(0)}% of faces, ${changed} answers change`,
+    );
+  }
+}
+
 const fmt = (a: { overall: number; macro: number }) =>
   `overall ${(100 * a.overall).toFixed(1)}%, macro ${(100 * a.macro).toFixed(1)}%`;
 
+if (process.argv.includes('--framings')) await framings();
 const rows = await memberScores();
 console.log(`fit half: ${rows.length} faces`);
-const equal = (human: number, faceapi: number): EnsembleWeights => ({
-  human,
-  faceapi,
-  offsets: Object.fromEntries(EMOTIONS.map((e) => [e, 0])) as Probabilities,
-});
+function equal(human: number, faceapi: number): EnsembleWeights {
+  return {
+    human,
+    faceapi,
+    offsets: Object.fromEntries(EMOTIONS.map((e) => [e, 0])) as Probabilities,
+  };
+}
 console.log(`human alone (crop + mirror): ${fmt(accuracy(rows, equal(1, 0)))}`);
 console.log(`faceapi alone (crop + mirror): ${fmt(accuracy(rows, equal(0, 1)))}`);
 console.log(`geometric mean, equal weights, no offsets: ${fmt(accuracy(rows, equal(0.5, 0.5)))}`);
@@ -123,3 +195,5 @@ for (const [train, test] of [folds, [folds[1], folds[0]]] as const) {
 const best = fit(rows);
 console.log(`\nfitted on the whole fit half: ${fmt(accuracy(rows, best))}`);
 console.log(JSON.stringify(best));
+console.log('\nthe conditional mirror pass, with these weights:');
+mirrorThresholds(rows, best);
