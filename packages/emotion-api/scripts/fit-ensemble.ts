@@ -130,7 +130,7 @@ async function framings(): Promise<void> {
       (c) => ({ ...c, cx: c.cx + dx * 0.06 * c.side, cy: c.cy + dy * 0.06 * c.side }),
     ]),
   ];
-  const rows = variants.map(() => ({ human: [] as Row[], faceapi: [] as Row[] }));
+  const rows = variants.map((): Row[] => []);
   const limit = arg('limit') ? Number(arg('limit')) : undefined;
   for (const s of await labelled('fer2013-public-test', { half: 'fit', limit })) {
     const raw = await decodeRgb(s.bytes, { maxSide: DETECT_MAX_SIDE });
@@ -139,15 +139,14 @@ async function framings(): Promise<void> {
     const crops = variants.map(([, f]) => ({ human: f(region.crop.human), faceapi: f(region.crop.faceapi) }));
     const scores = await classifiers.members(raw, crops, { human: true, faceapi: true, mirror: true });
     scores.forEach((sc, i) => {
-      rows[i]?.human.push({ label: s.label, scores: sc });
-      rows[i]?.faceapi.push({ label: s.label, scores: sc });
+      rows[i]?.push({ label: s.label, scores: sc });
     });
   }
   console.log("each network alone (crop + mirror), fit half, around today's framing:");
   variants.forEach(([name], i) => {
-    const r = rows[i] as { human: Row[]; faceapi: Row[] };
+    const r = rows[i] as Row[];
     console.log(
-      `  ${name.padEnd(10)} human ${fmt(accuracy(r.human, equal(1, 0)))}; faceapi ${fmt(accuracy(r.faceapi, equal(0, 1)))}`,
+      `  ${name.padEnd(10)} human ${fmt(accuracy(r, equal(1, 0)))}; faceapi ${fmt(accuracy(r, equal(0, 1)))}`,
     );
   });
 }

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
-import { DETECT_MAX_SIDE, decodeRgb } from '../../src/images/normalize.js';
 import { toCropCoordinates } from '../../src/model/aligned-crop.js';
 import { Inference } from '../../src/model/infer.js';
+import { decodedPhotos } from '../helpers/photos.js';
 
-const faces = new URL('../../../../fixtures/faces/', import.meta.url);
 /** facemesh points of each eye's contour and of the lips (canonical MediaPipe face mesh). */
 const LEFT_EYE = [33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246];
 const RIGHT_EYE = [362, 382, 381, 380, 374, 373, 390, 249, 263, 466, 388, 387, 386, 385, 384, 398];
@@ -18,10 +16,9 @@ describe('aligned crops of the five fixture photos (real BlazeFace and facemesh,
   });
 
   it('frames both eyes and the whole mouth of every photo inside the crop, upright', async () => {
-    const names = (await readdir(faces)).filter((n) => /\.jpe?g$/i.test(n));
-    assert.equal(names.length, 5);
-    for (const name of names) {
-      const raw = await decodeRgb(await readFile(new URL(name, faces)), { maxSide: DETECT_MAX_SIDE });
+    const photos = await decodedPhotos();
+    assert.equal(photos.length, 5);
+    for (const { name, raw } of photos) {
       const [region] = await inference.regions(raw);
       assert.ok(region, `${name}: a face`);
       assert.ok(region.mesh.length >= 468, `${name}: facemesh landmarks`);

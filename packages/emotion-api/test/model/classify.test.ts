@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
 import { EMOTIONS } from '@emotion-app/protocol';
-import { DETECT_MAX_SIDE, decodeRgb } from '../../src/images/normalize.js';
 import { needs } from '../../src/model/classify.js';
 import { ensemble, type MemberScores, needsMirror } from '../../src/model/ensemble.js';
 import { Inference } from '../../src/model/infer.js';
+import { decodedPhotos } from '../helpers/photos.js';
 import { MODEL_IDS } from '../../src/models/models.catalogue.js';
-
-const faces = new URL('../../../../fixtures/faces/', import.meta.url);
 
 describe('which networks each catalogue model runs', () => {
   it('runs one network for a single-network model and both (mirror images as fitted) for the ensemble', () => {
@@ -32,10 +29,8 @@ describe('the ensemble reads mirror images only for faces it is unsure of (real 
   });
 
   it('answers exactly the pool with mirrors when unsure and the pool of the crops alone when sure', async () => {
-    const names = (await readdir(faces)).filter((n) => /\.jpe?g$/i.test(n));
     const branches = { mirrored: 0, skipped: 0 };
-    for (const name of names) {
-      const raw = await decodeRgb(await readFile(new URL(name, faces)), { maxSide: DETECT_MAX_SIDE });
+    for (const { name, raw } of await decodedPhotos()) {
       const [all] = (await inference.memberScores(raw)) as [MemberScores];
       const cropOnly = { ...all, humanMirror: all.human, faceapiMirror: all.faceapi };
       const unsure = needsMirror(cropOnly);

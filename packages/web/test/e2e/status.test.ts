@@ -21,29 +21,32 @@ async function refocus(page: Page): Promise<void> {
   await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
 }
 
-/**
- * Refocuses until `shown` is visible: emotion-api reuses its answer about auth-server for 2 s, so
- * a check right after auth-server stops may still hear "ok".
- */
-async function refocusUntil(page: Page, shown: Locator): Promise<void> {
+/** Does `act` every 500 ms (at most 20 times) until `shown` is visible, then waits for it. */
+async function until(page: Page, shown: Locator, act: () => Promise<unknown>): Promise<void> {
   for (let i = 0; i < 20 && !(await shown.isVisible()); i++) {
-    await refocus(page);
+    await act();
     await page.waitForTimeout(500);
   }
   await shown.waitFor();
 }
 
 /**
+ * Refocuses until `shown` is visible: emotion-api reuses its answer about auth-server for 2 s, so
+ * a check right after auth-server stops may still hear "ok".
+ */
+function refocusUntil(page: Page, shown: Locator): Promise<void> {
+  return until(page, shown, () => refocus(page));
+}
+
+/**
  * Presses the banner's "Check now" until `shown` is visible. The page also retries on its own
  * (2 s, 4 s, …), so the banner and its button may be gone before the press: that is success too.
  */
-async function checkNowUntil(page: Page, shown: Locator): Promise<void> {
+function checkNowUntil(page: Page, shown: Locator): Promise<void> {
   const checkNow = page.getByRole('button', { name: 'Check now' });
-  for (let i = 0; i < 20 && !(await shown.isVisible()); i++) {
+  return until(page, shown, async () => {
     if (await checkNow.isVisible()) await checkNow.click({ timeout: 1_000 }).catch(() => undefined);
-    await page.waitForTimeout(500);
-  }
-  await shown.waitFor();
+  });
 }
 
 test('with emotion-api stopped a banner says so and the forms are disabled; they come back with it', async () => {
